@@ -1,0 +1,51 @@
+# Pas à pas — two commands for a newcomer: `make run` and `make test`.
+# Both create .venv, install the Python packages, and on Debian/Ubuntu the system packages
+# (Qt's libraries, espeak-ng, fonts, Xvfb) when missing.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: setup system-deps run test lint bench i18n-extract i18n-compile clean
+
+setup: system-deps $(STAMP) i18n-compile
+
+system-deps:
+	@installer/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create the virtualenv. On Debian/Ubuntu: sudo apt-get install python3-venv"; \
+	  exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+i18n-compile: $(MO_FILES)
+
+locales/%.mo: locales/%.po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(VENV)/bin/pybabel compile -i $< -o $@
+
+i18n-extract: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
+	  --project pasapas --msgid-bugs-address "" -o locales/pasapas.pot app ui accessibility sync
+
+run: setup
+	$(VENV)/bin/pasapas kiosk --demo $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: setup lint
+	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

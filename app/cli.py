@@ -1,0 +1,247 @@
+"""The `pasapas` command line: the store, the content, and the kiosk itself.
+
+Every expected failure is a `PasapasError`: its message is printed, with no traceback, and the exit
+code is non-zero. Passphrases are asked on the terminal without echo, or read from
+`PASAPAS_PASSPHRASE` (and `PASAPAS_NEW_PASSPHRASE` for `db rekey`) for automation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.content import builtin_files
+from app.content.catalog import Catalog, problems_text
+from app.content.validation import load_files
+from app.errors import ContentError, PasapasError, StoreError
+from app.i18n import _, ngettext, set_language
+from app.passphrase import passphrase_problems
+from app.settings import Paths, load_settings
+from app.store import Store, restore_backup
+
+
+def _ask(prompt: str, env: str) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise PasapasError(
+            _(
+                "Pas de terminal pour demander le mot de passe : donnez-le dans la variable {env}."
+            ).format(env=env)
+        )
+    return getpass.getpass(prompt)
+
+
+def _passphrase() -> str:
+    return _ask(_("Mot de passe de la base : "), "PASAPAS_PASSPHRASE")
+
+
+def _new_passphrase(env: str) -> str:
+    value = os.environ.get(env)
+    if value is None:
+        value = _ask(_("Nouveau mot de passe : "), env)
+        again = _ask(_("Tapez-le encore une fois : "), env)
+        if value != again:
+            raise PasapasError(_("Les deux mots de passe sont différents. Rien n'a été modifié."))
+    problems = passphrase_problems(value)
+    if problems:
+        raise PasapasError(
+            _("Ce mot de passe est trop faible. Rien n'a été modifié.") + "\n" + "\n".join(problems)
+        )
+    return value
+
+
+def _open_store(paths: Paths) -> Store:
+    return Store.open(paths.store, _passphrase())
+
+
+# -- db ------------------------------------------------------------------------------------
+
+
+def cmd_db_init(args: argparse.Namespace, paths: Paths) -> int:
+    if paths.store.exists():
+        raise StoreError(_("Une base existe déjà à l'emplacement {path}.").format(path=paths.store))
+    passphrase = _new_passphrase("PASAPAS_PASSPHRASE")
+    paths.ensure()
+    store = Store.create(paths.store, passphrase)
+    try:
+        report = Catalog(store).import_files(builtin_files())
+    except PasapasError:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{paths.store}{suffix}").unlink(missing_ok=True)
+        raise
+    store.close()
+    print(_("Base créée : {path}").format(path=paths.store))
+    print(_("Démarches intégrées : {report}").format(report=report.describe()))
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace, paths: Paths) -> int:
+    with _open_store(paths) as store:
+        problems = store.check()
+    if problems:
+        print(_("La base a des problèmes :"), file=sys.stderr)
+        for problem in problems:
+            print("  " + problem, file=sys.stderr)
+        return 1
+    print(_("La base est en bon état."))
+    return 0
+
+
+def cmd_db_rekey(args: argparse.Namespace, paths: Paths) -> int:
+    with _open_store(paths) as store:
+        new = _new_passphrase("PASAPAS_NEW_PASSPHRASE")
+        store.rekey(new)
+    print(_("Le mot de passe a été changé."))
+    return 0
+
+
+def cmd_db_backup(args: argparse.Namespace, paths: Paths) -> int:
+    with _open_store(paths) as store:
+        written = store.backup(Path(args.path))
+    print(_("Sauvegarde chiffrée écrite : {path}").format(path=written))
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace, paths: Paths) -> int:
+    kept = restore_backup(Path(args.path), paths.store, _passphrase())
+    print(_("La sauvegarde a été restaurée."))
+    if kept is not None:
+        print(_("L'ancienne base est gardée à côté : {path}").format(path=kept))
+    return 0
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+def cmd_content_validate(args: argparse.Namespace, paths: Paths) -> int:
+    files = [Path(p) for p in args.paths]
+    procedures, problems = load_files(files)
+    if problems:
+        print(problems_text(problems), file=sys.stderr)
+        print(
+            ngettext("{n} problème.", "{n} problèmes.", len(problems)).format(n=len(problems)),
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        ngettext("{n} démarche valide.", "{n} démarches valides.", len(procedures)).format(
+            n=len(procedures)
+        )
+    )
+    return 0
+
+
+def cmd_content_import(args: argparse.Namespace, paths: Paths) -> int:
+    with _open_store(paths) as store:
+        report = Catalog(store).import_files([Path(p) for p in args.paths])
+    print(report.describe())
+    return 0
+
+
+def cmd_content_list(args: argparse.Namespace, paths: Paths) -> int:
+    language = load_settings(paths).language
+    with _open_store(paths) as store:
+        items = Catalog(store).list(language, args.theme)
+    for item in items:
+        print(f"{item.id}\t{item.title}")
+    return 0
+
+
+def cmd_content_search(args: argparse.Namespace, paths: Paths) -> int:
+    language = load_settings(paths).language
+    with _open_store(paths) as store:
+        items = Catalog(store).search(args.query, language)
+    for item in items:
+        print(f"{item.id}\t{item.title}")
+    if not items:
+        print(_("Aucune démarche trouvée."), file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- kiosk ----------------------------------------------------------------------------------
+
+
+def cmd_kiosk(args: argparse.Namespace, paths: Paths) -> int:
+    # Imported here so that the core never loads Qt unless the kiosk is asked for.
+    run_kiosk = importlib.import_module("ui.main").run_kiosk
+    return run_kiosk(demo=args.demo, windowed=args.windowed, paths=paths)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pasapas",
+        description=_("Pas à pas : des démarches expliquées une étape à la fois."),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar=_("COMMANDE"))
+
+    db = sub.add_parser("db", help=_("la base chiffrée")).add_subparsers(
+        dest="action", required=True, metavar=_("ACTION")
+    )
+    db.add_parser("init", help=_("créer la base et y mettre les démarches intégrées")).set_defaults(
+        func=cmd_db_init
+    )
+    db.add_parser("check", help=_("vérifier que la base est saine")).set_defaults(func=cmd_db_check)
+    db.add_parser("rekey", help=_("changer le mot de passe")).set_defaults(func=cmd_db_rekey)
+    backup = db.add_parser("backup", help=_("écrire une copie chiffrée"))
+    backup.add_argument("path", metavar=_("FICHIER"))
+    backup.set_defaults(func=cmd_db_backup)
+    restore = db.add_parser("restore", help=_("remplacer la base par une sauvegarde"))
+    restore.add_argument("path", metavar=_("FICHIER"))
+    restore.set_defaults(func=cmd_db_restore)
+
+    content = sub.add_parser("content", help=_("les démarches")).add_subparsers(
+        dest="action", required=True, metavar=_("ACTION")
+    )
+    validate = content.add_parser("validate", help=_("vérifier des fichiers de démarche"))
+    validate.add_argument("paths", nargs="+", metavar=_("FICHIER"))
+    validate.set_defaults(func=cmd_content_validate)
+    imp = content.add_parser("import", help=_("importer des fichiers (tout ou rien)"))
+    imp.add_argument("paths", nargs="+", metavar=_("FICHIER"))
+    imp.set_defaults(func=cmd_content_import)
+    listing = content.add_parser("list", help=_("lister les démarches"))
+    listing.add_argument("--theme", help=_("seulement ce thème"))
+    listing.set_defaults(func=cmd_content_list)
+    search = content.add_parser("search", help=_("chercher une démarche"))
+    search.add_argument("query", metavar=_("MOTS"))
+    search.set_defaults(func=cmd_content_search)
+
+    kiosk = sub.add_parser("kiosk", help=_("ouvrir la borne"))
+    kiosk.add_argument(
+        "--demo", action="store_true", help=_("base jetable avec les démarches intégrées")
+    )
+    kiosk.add_argument(
+        "--windowed", action="store_true", help=_("dans une fenêtre (pour le développement)")
+    )
+    kiosk.set_defaults(func=cmd_kiosk)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    paths = Paths.default()
+    set_language(load_settings(paths).language)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, paths)
+    except ContentError as exc:
+        print(exc.message, file=sys.stderr)
+        if exc.problems:
+            print(problems_text(exc.problems), file=sys.stderr)
+        return exc.exit_code
+    except PasapasError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,317 @@
+"""The procedures held in the store: import (all or nothing), list, browse by theme, search.
+
+Search uses SQLite FTS5 inside the encrypted store, with the `unicode61 remove_diacritics 2`
+tokenizer, so it ignores case and accents ("medecin traitant" finds "médecin traitant"). Each word
+of the query is matched as a prefix, titles and synonyms weigh more than summaries and step texts,
+and when no procedure has every word, procedures with any of them are ranked instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.content.model import FALLBACK_LANGUAGE, Procedure
+from app.content.themes import THEMES
+from app.content.validation import Problem, load_files, parse_document
+from app.errors import ContentError, NotFoundError
+from app.i18n import _, ngettext
+from app.store import Store
+
+# Words too common to help a search; dropped when the query has other words.
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "à",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "comment",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "est",
+        "et",
+        "faire",
+        "il",
+        "j",
+        "je",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "ma",
+        "me",
+        "mes",
+        "mon",
+        "ne",
+        "on",
+        "ou",
+        "où",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "ton",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "y",
+    ]
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Column weights for bm25(): procedure_id, lang, title, synonyms, summary, body.
+_WEIGHTS = "0.0, 0.0, 10.0, 6.0, 3.0, 1.0"
+
+
+@dataclass(frozen=True)
+class ProcedureSummary:
+    id: str
+    version: int
+    title: str
+    summary: str
+    estimated_minutes: int
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeEntry:
+    id: str
+    label: str
+    symbol: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    kept_newer: tuple[str, ...]
+
+    def describe(self) -> str:
+        parts = [
+            ngettext("{n} démarche ajoutée", "{n} démarches ajoutées", len(self.added)),
+            ngettext("{n} mise à jour", "{n} mises à jour", len(self.updated)),
+            ngettext("{n} déjà à jour", "{n} déjà à jour", len(self.unchanged)),
+        ]
+        counts = (len(self.added), len(self.updated), len(self.unchanged))
+        text = ", ".join(p.format(n=n) for p, n in zip(parts, counts, strict=True))
+        if self.kept_newer:
+            text += ", " + ngettext(
+                "{n} ignorée (une version plus récente est déjà là)",
+                "{n} ignorées (une version plus récente est déjà là)",
+                len(self.kept_newer),
+            ).format(n=len(self.kept_newer))
+        return text
+
+
+def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str, str]]:
+    rows = []
+    for lang in sorted(procedure.languages() | {FALLBACK_LANGUAGE}):
+        body: list[str] = [procedure.audience.get(lang)]
+        body += [doc.get(lang) for doc in procedure.documents]
+        for step in procedure.steps:
+            body += [step.title.get(lang), step.text.get(lang)]
+            if step.tip:
+                body.append(step.tip.get(lang))
+            body += [item.get(lang) for item in step.items]
+            body += [choice.label.get(lang) for choice in step.choices]
+        rows.append(
+            (
+                procedure.id,
+                lang,
+                procedure.title.get(lang),
+                " ".join(procedure.synonyms_in(lang) or procedure.synonyms_in(FALLBACK_LANGUAGE)),
+                procedure.summary.get(lang),
+                "\n".join(body),
+            )
+        )
+    return rows
+
+
+def _match_expression(query: str, *, any_word: bool) -> str | None:
+    words = [w.lower() for w in _WORD.findall(query)]
+    useful = [w for w in words if w not in _STOPWORDS] or words
+    if not useful:
+        return None
+    terms = [f'"{w}"*' if len(w) > 1 else f'"{w}"' for w in useful]
+    return (" OR " if any_word else " AND ").join(terms)
+
+
+class Catalog:
+    """Procedures in the store. One per store connection (so one per thread)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- import ------------------------------------------------------------------------------
+
+    def import_files(self, paths: Sequence[Path]) -> ImportReport:
+        procedures, problems = load_files(paths)
+        if problems:
+            raise ContentError(
+                ngettext(
+                    "{n} problème trouvé : rien n'a été importé.",
+                    "{n} problèmes trouvés : rien n'a été importé.",
+                    len(problems),
+                ).format(n=len(problems)),
+                tuple(problems),
+            )
+        return self.import_procedures(procedures)
+
+    def import_procedures(
+        self, procedures: Sequence[Procedure], *, withdrawn: Sequence[str] = ()
+    ) -> ImportReport:
+        """Import a batch in one transaction: every procedure lands, or none does."""
+        added, updated, unchanged, kept = [], [], [], []
+        today = dt.date.today().isoformat()
+        with self.store.transaction():
+            for procedure in procedures:
+                row = self.store.query_one(
+                    "SELECT version, document FROM procedures WHERE id = ?", (procedure.id,)
+                )
+                if row is not None and row[0] > procedure.version:
+                    kept.append(procedure.id)
+                    continue
+                if row is not None and row[1] == procedure.document:
+                    unchanged.append(procedure.id)
+                    continue
+                (updated if row is not None else added).append(procedure.id)
+                self._write(procedure, today, replace=row is not None)
+            for procedure_id in withdrawn:
+                self._delete(procedure_id)
+        return ImportReport(tuple(added), tuple(updated), tuple(unchanged), tuple(kept))
+
+    def _write(self, procedure: Procedure, today: str, *, replace: bool) -> None:
+        if replace:
+            self._delete(procedure.id)
+        self.store.execute(
+            "INSERT INTO procedures (id, version, document, imported_on) VALUES (?, ?, ?, ?)",
+            (procedure.id, procedure.version, procedure.document, today),
+        )
+        self.store.executemany(
+            "INSERT INTO procedure_themes (procedure_id, theme) VALUES (?, ?)",
+            [(procedure.id, theme) for theme in procedure.themes],
+        )
+        self.store.executemany(
+            "INSERT INTO procedure_search (procedure_id, lang, title, synonyms, summary, body) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            _search_rows(procedure),
+        )
+
+    def _delete(self, procedure_id: str) -> None:
+        self.store.execute("DELETE FROM procedure_search WHERE procedure_id = ?", (procedure_id,))
+        self.store.execute("DELETE FROM procedures WHERE id = ?", (procedure_id,))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, procedure_id: str) -> Procedure:
+        row = self.store.query_one("SELECT document FROM procedures WHERE id = ?", (procedure_id,))
+        if row is None:
+            raise NotFoundError(_("La démarche « {id} » n'existe pas.").format(id=procedure_id))
+        procedure, problems = parse_document(json.loads(row[0]), procedure_id, document=row[0])
+        if procedure is None:  # written by a validated import: only a damaged store gets here
+            raise ContentError(
+                _("La démarche « {id} » est abîmée.").format(id=procedure_id), tuple(problems)
+            )
+        return procedure
+
+    def count(self) -> int:
+        return int(self.store.query_one("SELECT count(*) FROM procedures")[0])
+
+    def _summaries(
+        self, sql: str, params: Sequence[object], language: str
+    ) -> list[ProcedureSummary]:
+        result = []
+        for (document,) in self.store.query(sql, params):
+            data = json.loads(document)
+            title = data["title"].get(language) or data["title"][FALLBACK_LANGUAGE]
+            summary = data["summary"].get(language) or data["summary"][FALLBACK_LANGUAGE]
+            result.append(
+                ProcedureSummary(
+                    id=data["id"],
+                    version=data["version"],
+                    title=title,
+                    summary=summary,
+                    estimated_minutes=data["estimated_minutes"],
+                    themes=tuple(data["themes"]),
+                )
+            )
+        return result
+
+    def list(
+        self, language: str = FALLBACK_LANGUAGE, theme: str | None = None
+    ) -> list[ProcedureSummary]:
+        if theme is None:
+            items = self._summaries("SELECT document FROM procedures", (), language)
+        else:
+            items = self._summaries(
+                "SELECT p.document FROM procedures p JOIN procedure_themes t "
+                "ON t.procedure_id = p.id WHERE t.theme = ?",
+                (theme,),
+                language,
+            )
+        return sorted(items, key=lambda item: item.title.casefold())
+
+    def themes(self) -> list[ThemeEntry]:
+        counts = dict(
+            self.store.query("SELECT theme, count(*) FROM procedure_themes GROUP BY theme")
+        )
+        return [
+            ThemeEntry(t.id, t.label, t.symbol, counts.get(t.id, 0))
+            for t in THEMES
+            if counts.get(t.id, 0)
+        ]
+
+    def search(
+        self, query: str, language: str = FALLBACK_LANGUAGE, limit: int = 20
+    ) -> list[ProcedureSummary]:
+        """Procedures that match `query`, best first."""
+        for any_word in (False, True):
+            expression = _match_expression(query, any_word=any_word)
+            if expression is None:
+                return []
+            rows = self.store.query(
+                f"SELECT procedure_id, min(bm25(procedure_search, {_WEIGHTS})) AS rank "
+                "FROM procedure_search WHERE procedure_search MATCH ? AND lang IN (?, ?) "
+                "GROUP BY procedure_id ORDER BY rank LIMIT ?",
+                (expression, language, FALLBACK_LANGUAGE, limit),
+            )
+            if rows:
+                break
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        marks = ",".join("?" * len(ids))
+        found = {
+            item.id: item
+            for item in self._summaries(
+                f"SELECT document FROM procedures WHERE id IN ({marks})", ids, language
+            )
+        }
+        return [found[i] for i in ids if i in found]
+
+
+def problems_text(problems: Sequence[Problem]) -> str:
+    return "\n".join(str(problem) for problem in problems)

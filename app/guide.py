@@ -1,0 +1,169 @@
+"""The walk-through engine: a visitor's way through one procedure, free of Qt.
+
+A `Walk` starts on the procedure's first step and moves with `next`, `choose`, `back`,
+`restart` and `finish`. It keeps the path taken (so "back" returns exactly where the visitor came
+from and forgets the answer given there), counts "step k of n" along that path, and measures the
+time spent. It holds no personal data: answers are step ids, dropped on `back`, `restart` or when
+the walk is thrown away.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.content.model import Procedure, Step, StepKind
+from app.errors import GuideError
+from app.i18n import _
+
+
+class WalkState(StrEnum):
+    WALKING = "walking"
+    FINISHED = "finished"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the visitor is: step `number` of about `total` along the path taken so far."""
+
+    number: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.number / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What may remain of a visit: no person, no answers."""
+
+    procedure_id: str
+    finished: bool
+    minutes: int
+    language: str
+
+
+class Walk:
+    def __init__(
+        self,
+        procedure: Procedure,
+        *,
+        language: str = "fr",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.procedure = procedure
+        self.language = language
+        self._clock = clock
+        self._started = clock()
+        self._ended: float | None = None
+        self._path: list[str] = [procedure.start]
+        self.state = WalkState.WALKING
+        self._steps = {step.id: step for step in procedure.steps}
+        self._left: dict[str, int] = {}
+
+    # -- where we are ------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Step:
+        return self._steps[self._path[-1]]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self._path)
+
+    @property
+    def can_go_back(self) -> bool:
+        return len(self._path) > 1 and self.state is WalkState.WALKING
+
+    @property
+    def at_end(self) -> bool:
+        return self.current.kind is StepKind.DONE
+
+    def progress(self) -> Progress:
+        """Step k of n: k steps walked, n = k plus the longest way left to an end.
+
+        The total never grows as the visitor moves forward; it may shrink after a choice.
+        """
+        number = len(self._path)
+        return Progress(number, number + self._remaining(self.current.id))
+
+    def _remaining(self, step_id: str) -> int:
+        """Steps left after `step_id` on its longest way to an end (validation forbids cycles)."""
+        if step_id not in self._left:
+            successors = self._steps[step_id].successors()
+            self._left[step_id] = (
+                1 + max(self._remaining(s) for s in successors) if successors else 0
+            )
+        return self._left[step_id]
+
+    def elapsed_seconds(self) -> float:
+        end = self._ended if self._ended is not None else self._clock()
+        return max(0.0, end - self._started)
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def _require_walking(self) -> None:
+        if self.state is not WalkState.WALKING:
+            raise GuideError(_("Cette démarche est terminée. Recommencez-la depuis le début."))
+
+    def next(self) -> Step:
+        self._require_walking()
+        step = self.current
+        if step.kind is StepKind.CHOICE:
+            raise GuideError(_("Choisissez d'abord une réponse."))
+        if step.kind is StepKind.DONE:
+            raise GuideError(_("C'est la dernière étape."))
+        self._path.append(step.next)
+        return self.current
+
+    def choose(self, index: int) -> Step:
+        self._require_walking()
+        step = self.current
+        if step.kind is not StepKind.CHOICE:
+            raise GuideError(_("Cette étape ne pose pas de question."))
+        if not 0 <= index < len(step.choices):
+            raise GuideError(_("Cette réponse n'existe pas."))
+        self._path.append(step.choices[index].next)
+        return self.current
+
+    def back(self) -> Step:
+        self._require_walking()
+        if len(self._path) == 1:
+            raise GuideError(_("Vous êtes déjà à la première étape."))
+        self._path.pop()
+        return self.current
+
+    def restart(self) -> Step:
+        """Back to the first step, answers forgotten, clock started again."""
+        self._path = [self.procedure.start]
+        self._started = self._clock()
+        self._ended = None
+        self.state = WalkState.WALKING
+        return self.current
+
+    def finish(self) -> Outcome:
+        self._require_walking()
+        if not self.at_end:
+            raise GuideError(_("La démarche n'est pas encore finie."))
+        self.state = WalkState.FINISHED
+        self._ended = self._clock()
+        return self.outcome()
+
+    def abandon(self) -> Outcome:
+        """The visitor left (or the kiosk timed out) before the end."""
+        if self.state is WalkState.WALKING:
+            self.state = WalkState.ABANDONED
+            self._ended = self._clock()
+        return self.outcome()
+
+    def outcome(self) -> Outcome:
+        return Outcome(
+            procedure_id=self.procedure.id,
+            finished=self.state is WalkState.FINISHED,
+            minutes=round(self.elapsed_seconds() / 60),
+            language=self.language,
+        )

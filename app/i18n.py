@@ -1,0 +1,52 @@
+"""gettext for every user-facing string.
+
+Message ids are the French interface text (French is the default language), so a string with no
+translation yet falls back to French. `_` and `ngettext` look up the *current* translation each time
+they are called, so switching language takes effect on the next render without a restart.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import threading
+from pathlib import Path
+
+DOMAIN = "pasapas"
+DEFAULT_LANGUAGE = "fr"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+_lock = threading.Lock()
+_current: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = DEFAULT_LANGUAGE
+
+
+def set_language(language: str) -> None:
+    """Make `language` (e.g. "fr", "ar") the interface language for every later `_()` call."""
+    global _current, _language
+    translations = _gettext.translation(
+        DOMAIN, localedir=str(LOCALE_DIR), languages=[language], fallback=True
+    )
+    with _lock:
+        _current = translations
+        _language = language
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _current.pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, where it is shown."""
+    return message

@@ -1,0 +1,56 @@
+"""Numbered schema migrations of the encrypted store.
+
+`MIGRATIONS[n]` brings a store from version n to n + 1; the store applies each one in its own
+transaction and records the new number in `PRAGMA user_version`. Never edit a released migration:
+append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 0 -> 1: procedures and their themes, and a small key/value table for store facts.
+    (
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE procedures (
+            id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            imported_on TEXT NOT NULL
+        )""",
+        """CREATE TABLE procedure_themes (
+            procedure_id TEXT NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+            theme TEXT NOT NULL,
+            PRIMARY KEY (procedure_id, theme)
+        )""",
+        "CREATE INDEX procedure_themes_by_theme ON procedure_themes(theme)",
+    ),
+    # 1 -> 2: full-text search, insensitive to case and accents, one row per procedure and language.
+    (
+        """CREATE VIRTUAL TABLE procedure_search USING fts5(
+            procedure_id UNINDEXED,
+            lang UNINDEXED,
+            title,
+            synonyms,
+            summary,
+            body,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        )""",
+    ),
+    # 2 -> 3: anonymous visit events (no person, no time of day: only the day).
+    (
+        """CREATE TABLE visit_events (
+            id TEXT PRIMARY KEY,
+            procedure_id TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('finished', 'abandoned')),
+            minutes INTEGER NOT NULL CHECK (minutes >= 0),
+            language TEXT NOT NULL,
+            day TEXT NOT NULL
+        )""",
+    ),
+)
+
+LATEST_VERSION = len(MIGRATIONS)

@@ -1,0 +1,105 @@
+"""The core services a screen may ask for, built around one open store.
+
+The GUI's composition root (`ui.main`) builds one `Kiosk` and hands it to the window; tests build
+one on a temporary folder. Everything a screen needs (themes, lists, search, a procedure, recording
+the end of a visit, checking the admin passphrase) goes through here, never through SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.content import builtin_files
+from app.content.catalog import Catalog, ImportReport, ProcedureSummary, ThemeEntry
+from app.content.model import Procedure
+from app.guide import Outcome, Walk
+from app.settings import Paths, Settings, load_settings
+from app.store import Store
+from app.visits import VisitLog
+
+
+def _hash(passphrase: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**14, r=8, p=1)
+
+
+@dataclass
+class Kiosk:
+    """The services of one running kiosk. Use from the thread that opened it."""
+
+    store: Store
+    paths: Paths
+    settings: Settings
+    demo: bool = False
+    _salt: bytes = field(default_factory=lambda: secrets.token_bytes(16), repr=False)
+    _admin_hash: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        self.catalog = Catalog(self.store)
+        self.visits = VisitLog(self.store)
+
+    @classmethod
+    def open(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
+        store = Store.open(paths.store, passphrase)
+        return cls._with_admin(store, paths, passphrase, demo)
+
+    @classmethod
+    def create(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
+        """Create the store and import the built-in procedures."""
+        paths.ensure()
+        store = Store.create(paths.store, passphrase)
+        try:
+            Catalog(store).import_files(builtin_files())
+        except Exception:
+            store.close()
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(f"{paths.store}{suffix}"):
+                    os.remove(f"{paths.store}{suffix}")
+            raise
+        return cls._with_admin(store, paths, passphrase, demo)
+
+    @classmethod
+    def _with_admin(cls, store: Store, paths: Paths, passphrase: str, demo: bool) -> Kiosk:
+        kiosk = cls(store=store, paths=paths, settings=load_settings(paths), demo=demo)
+        kiosk._admin_hash = _hash(passphrase, kiosk._salt)  # the passphrase itself is not kept
+        return kiosk
+
+    def check_admin(self, passphrase: str) -> bool:
+        """True when `passphrase` is the store's passphrase (to close the kiosk)."""
+        return hmac.compare_digest(_hash(passphrase, self._salt), self._admin_hash)
+
+    # -- content ---------------------------------------------------------------------------
+
+    def themes(self) -> list[ThemeEntry]:
+        return self.catalog.themes()
+
+    def procedures(self, language: str, theme: str | None = None) -> list[ProcedureSummary]:
+        return self.catalog.list(language, theme)
+
+    def search(self, query: str, language: str) -> list[ProcedureSummary]:
+        return self.catalog.search(query, language)
+
+    def procedure(self, procedure_id: str) -> Procedure:
+        return self.catalog.get(procedure_id)
+
+    def import_files(self, files: Sequence[Path]) -> ImportReport:
+        return self.catalog.import_files(files)
+
+    # -- visits --------------------------------------------------------------------------------
+
+    def start_walk(self, procedure_id: str, language: str) -> Walk:
+        return Walk(self.procedure(procedure_id), language=language)
+
+    def end_visit(self, walk: Walk) -> Outcome:
+        """Record the anonymous outcome of a walk (finished or abandoned)."""
+        outcome = walk.finish() if walk.at_end and walk.state == "walking" else walk.abandon()
+        self.visits.record(outcome)
+        return outcome
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,307 @@
+"""The encrypted store: one SQLCipher 4 database file, opened with a passphrase.
+
+The key is derived from the passphrase by SQLCipher's own KDF (PBKDF2-HMAC-SHA512). Every
+connection runs with WAL, `secure_delete` and foreign keys on and keeps temporary tables in memory,
+so nothing readable reaches the disk. A `Store` is one connection: each thread opens its own with
+`Store.open` (or `store.reopen()`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3 as _plain_sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from app.errors import StoreDamagedError, StoreError, WrongPassphraseError
+from app.i18n import _
+from app.migrations import LATEST_VERSION, MIGRATIONS
+
+PAGE_SIZE = 4096
+_SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+def _quote(passphrase: str) -> str:
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def _damaged(path: Path) -> StoreDamagedError:
+    return StoreDamagedError(
+        _(
+            "Le fichier {path} est abîmé ou incomplet : il ne peut pas être ouvert. "
+            "Rien n'a été modifié. Utilisez une sauvegarde."
+        ).format(path=path)
+    )
+
+
+def _precheck_file(path: Path) -> None:
+    """Refuse, before opening it, a file that cannot be an encrypted store."""
+    if not path.exists():
+        raise StoreError(
+            _(
+                "Aucune base n'existe à l'emplacement {path}. Créez-la avec « pasapas db init »."
+            ).format(path=path)
+        )
+    if not path.is_file():
+        raise StoreError(_("{path} n'est pas un fichier.").format(path=path))
+    size = path.stat().st_size
+    if size == 0 or size % PAGE_SIZE:
+        raise _damaged(path)
+    with path.open("rb") as handle:
+        header = handle.read(len(_SQLITE_PLAIN_HEADER))
+    if header == _SQLITE_PLAIN_HEADER:
+        raise StoreDamagedError(
+            _(
+                "Le fichier {path} est une base non chiffrée : ce n'est pas une base Pas à pas. "
+                "Rien n'a été modifié."
+            ).format(path=path)
+        )
+
+
+class Store:
+    """One open connection to the store. Not shared between threads."""
+
+    def __init__(self, connection: Any, path: Path, passphrase: str | None) -> None:
+        self._conn = connection
+        self.path = path
+        self._passphrase = passphrase
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, *, encrypted: bool = True) -> Store:
+        """Create a new store at `path` (which must not exist) and bring it to the latest schema.
+
+        `encrypted=False` exists only so benchmarks can run the same code on plain sqlite3.
+        """
+        path = Path(path)
+        if path.exists():
+            raise StoreError(_("Une base existe déjà à l'emplacement {path}.").format(path=path))
+        if encrypted and not passphrase:
+            raise StoreError(_("Le mot de passe ne peut pas être vide."))
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        conn = cls._connect(path, passphrase if encrypted else None)
+        store = cls(conn, path, passphrase if encrypted else None)
+        try:
+            store._configure()
+            store.migrate()
+        except Exception:
+            store.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{path}{suffix}")
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str, *, encrypted: bool = True) -> Store:
+        """Open an existing store, checking the passphrase and the file before changing anything."""
+        path = Path(path)
+        if encrypted:
+            _precheck_file(path)
+        elif not path.exists():
+            raise StoreError(_("Aucune base n'existe à l'emplacement {path}.").format(path=path))
+        conn = cls._connect(path, passphrase if encrypted else None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            conn.close()
+            raise WrongPassphraseError(
+                _(
+                    "Ce mot de passe n'ouvre pas la base. Vérifiez-le et réessayez. "
+                    "Rien n'a été modifié."
+                )
+            ) from exc
+        store = cls(conn, path, passphrase if encrypted else None)
+        try:
+            problems = store._quick_check()
+            if problems:
+                raise _damaged(path)
+            store._configure()
+            version = store.schema_version()
+            if version > LATEST_VERSION:
+                raise StoreError(
+                    _(
+                        "Cette base a été écrite par une version plus récente de Pas à pas. "
+                        "Mettez le logiciel à jour."
+                    )
+                )
+            store.migrate()
+        except sqlcipher3.DatabaseError as exc:
+            store.close()
+            raise _damaged(path) from exc
+        except Exception:
+            store.close()
+            raise
+        return store
+
+    def reopen(self) -> Store:
+        """A new connection to the same store, for another thread."""
+        return Store.open(self.path, self._passphrase or "", encrypted=self._passphrase is not None)
+
+    @staticmethod
+    def _connect(path: Path, passphrase: str | None) -> Any:
+        module = sqlcipher3 if passphrase is not None else _plain_sqlite3
+        # A connection may be opened by a worker and handed to the thread that uses it (the kiosk
+        # unlocks off the GUI thread); it is never used by two threads at once.
+        conn = module.connect(str(path), isolation_level=None, check_same_thread=False)
+        if passphrase is not None:
+            # SQLCipher logs a failed key to stderr; the caller says it in plain words instead.
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(f"PRAGMA key = {_quote(passphrase)}")
+        return conn
+
+    def _configure(self) -> None:
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA secure_delete = ON")
+        self._conn.execute("PRAGMA temp_store = MEMORY")
+        self._conn.execute("PRAGMA busy_timeout = 10000")
+        self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
+
+    def _quick_check(self) -> list[str]:
+        rows = self._conn.execute("PRAGMA quick_check").fetchall()
+        return [row[0] for row in rows if row[0] != "ok"]
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self, target: int = LATEST_VERSION) -> int:
+        """Apply each migration up to `target` in its own transaction; return the version."""
+        version = self.schema_version()
+        while version < target:
+            with self.transaction():
+                for statement in MIGRATIONS[version]:
+                    self._conn.execute(statement)
+                version += 1
+                self._conn.execute(f"PRAGMA user_version = {version}")
+        return version
+
+    # -- queries -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All statements inside commit together or not at all."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        return self._conn.executemany(sql, rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        return self._conn.execute(sql, params).fetchone()
+
+    # -- maintenance ---------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Run SQLite's integrity check and SQLCipher's page-by-page HMAC check.
+
+        Returns the problems found, empty when the store is sound.
+        """
+        problems = [
+            row[0]
+            for row in self._conn.execute("PRAGMA integrity_check").fetchall()
+            if row[0] != "ok"
+        ]
+        if self._passphrase is not None:
+            problems += [row[0] for row in self._conn.execute("PRAGMA cipher_integrity_check")]
+        return problems
+
+    def rekey(self, new_passphrase: str) -> None:
+        if not new_passphrase:
+            raise StoreError(_("Le mot de passe ne peut pas être vide."))
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute(f"PRAGMA rekey = {_quote(new_passphrase)}")
+        self._passphrase = new_passphrase
+
+    def backup(self, destination: Path) -> Path:
+        """Write an encrypted copy (same passphrase) to `destination`, which must not exist."""
+        destination = Path(destination)
+        if destination.exists():
+            raise StoreError(
+                _("Le fichier {path} existe déjà : choisissez un autre nom.").format(
+                    path=destination
+                )
+            )
+        if not destination.parent.is_dir():
+            raise StoreError(_("Le dossier {path} n'existe pas.").format(path=destination.parent))
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=".pasapas-backup-", suffix=".tmp", dir=destination.parent
+        )
+        os.close(fd)
+        os.remove(tmp_name)
+        tmp = Path(tmp_name)
+        try:
+            key = _quote(self._passphrase) if self._passphrase is not None else "''"
+            self._conn.execute(f"ATTACH DATABASE ? AS backup KEY {key}", (str(tmp),))
+            try:
+                self._conn.execute("SELECT sqlcipher_export('backup')")
+                version = self.schema_version()
+                self._conn.execute(f"PRAGMA backup.user_version = {version}")
+            finally:
+                self._conn.execute("DETACH DATABASE backup")
+            os.replace(tmp, destination)
+        except BaseException:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{tmp}{suffix}")
+            raise
+        return destination
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def restore_backup(backup: Path, store_path: Path, passphrase: str) -> Path | None:
+    """Replace the store at `store_path` with `backup`, after proving the backup opens and is sound.
+
+    The replaced store (with its WAL, if any) is kept beside it as `<name>.before-restore`;
+    returns that path, or None when there was no store to replace.
+    """
+    backup = Path(backup)
+    with Store.open(backup, passphrase) as candidate:
+        problems = candidate.check()
+        candidate.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        candidate.execute("PRAGMA journal_mode = DELETE")
+    if problems:
+        raise _damaged(backup)
+    store_path = Path(store_path)
+    store_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp_name = tempfile.mkstemp(prefix=".pasapas-restore-", dir=store_path.parent)
+    with os.fdopen(fd, "wb") as out, backup.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    kept = Path(f"{store_path}.before-restore") if store_path.exists() else None
+    for suffix in ("", "-wal", "-shm"):
+        current = Path(f"{store_path}{suffix}")
+        if current.exists():
+            os.replace(current, f"{store_path}.before-restore{suffix}")
+    os.replace(tmp_name, store_path)
+    return kept

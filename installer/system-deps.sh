@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs, on Debian or Ubuntu, the system packages Pas à pas needs at run and test time:
+# the libraries Qt's xcb platform loads, espeak-ng for the voice, fonts that cover Latin, Arabic
+# and Cyrillic, and Xvfb for the real-window test. Elsewhere it says exactly what is missing.
+# Usage: installer/system-deps.sh [--check]
+set -u
+PACKAGES=(
+  espeak-ng libespeak-ng1
+  xvfb xauth
+  libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
+  libxkbcommon0 libxkbcommon-x11-0
+  libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xinerama0
+  libxcb-xkb1 libx11-xcb1
+  fonts-dejavu-core fonts-noto-core
+)
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "This is not a Debian or Ubuntu system: install by hand the equivalents of: ${PACKAGES[*]}" >&2
+  exit 0
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in *"install ok installed"*) ;; *) missing+=("$p") ;; esac
+done
+# A Debian system Python needs python3-venv to create the virtualenv.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$check_only" = 1 ]; then
+  echo "Missing system packages: ${missing[*]}" >&2
+  exit 1
+fi
+
+if [ "$(id -u)" = 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO="sudo"
+else
+  echo "Missing system packages. Please run as an administrator:" >&2
+  echo "  sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+  $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,42 @@
+"""Shared test set-up: Qt offscreen, a private PASAPAS_HOME per test, French interface."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PASSPHRASE = "un cheval correct agrafe"
+
+
+@pytest.fixture(autouse=True)
+def pasapas_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("PASAPAS_HOME", str(home))
+    monkeypatch.delenv("PASAPAS_PASSPHRASE", raising=False)
+    monkeypatch.delenv("PASAPAS_NEW_PASSPHRASE", raising=False)
+    from app.i18n import set_language
+
+    set_language("fr")
+    return home
+
+
+@pytest.fixture
+def paths(pasapas_home: Path):
+    from app.settings import Paths
+
+    return Paths.under(pasapas_home).ensure()
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return PASSPHRASE

@@ -1,0 +1,146 @@
+"""Inactivity: warn a visitor who went quiet, then wipe their visit.
+
+Any key, click or touch restarts the count. When a visit is under way and nobody has touched the
+kiosk for the idle time, a full-window warning counts down with one big "I am still here" button;
+at zero the window wipes the visit and goes home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from app.i18n import _, ngettext
+from ui.widgets import BigButton, label
+
+_ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+    }
+)
+
+
+class InactivityOverlay(QWidget):
+    """Covers the whole window while the countdown runs."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("inactivity")
+        self.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(64, 64, 64, 64)
+        layout.addStretch(1)
+        self.question = label("", "title")
+        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown = label("", "subtitle")
+        self.countdown.setObjectName("countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = BigButton(role="primary")
+        self.button.setObjectName("still-here")
+        self.button.setMinimumHeight(120)
+        layout.addWidget(self.question)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        self.hide()
+
+    def retranslate(self, seconds: int) -> None:
+        self.question.setText(_("Êtes-vous toujours là ?"))
+        self.countdown.setText(
+            ngettext(
+                "Sans réponse, la démarche sera effacée dans {n} seconde.",
+                "Sans réponse, la démarche sera effacée dans {n} secondes.",
+                seconds,
+            ).format(n=seconds)
+        )
+        self.countdown.setAccessibleName(self.countdown.text())
+        self.button.set_text(_("Je suis toujours là"))
+
+
+class InactivityGuard(QObject):
+    def __init__(
+        self,
+        window: QWidget,
+        *,
+        idle_ms: int,
+        warning_seconds: int,
+        has_visit: Callable[[], bool],
+        on_expired: Callable[[], None],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.warning_seconds = warning_seconds
+        self.has_visit = has_visit
+        self.on_expired = on_expired
+        self.overlay = InactivityOverlay(window)
+        self.overlay.button.clicked.connect(self.still_here)
+        self._left = warning_seconds
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(idle_ms)
+        self.idle.timeout.connect(self._idle_reached)
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._tick)
+        QApplication.instance().installEventFilter(self)
+        self.idle.start()
+
+    def set_timeouts(self, idle_ms: int, warning_seconds: int, tick_ms: int = 1000) -> None:
+        self.idle.setInterval(idle_ms)
+        self.warning_seconds = warning_seconds
+        self.tick.setInterval(tick_ms)
+        self.idle.start()
+
+    @property
+    def warning_shown(self) -> bool:
+        return self.overlay.isVisible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY and not self.warning_shown:
+            self.idle.start()
+        return False
+
+    def _idle_reached(self) -> None:
+        if not self.has_visit():
+            self.idle.start()
+            return
+        self._left = self.warning_seconds
+        self.overlay.retranslate(self._left)
+        self.overlay.setGeometry(self.window.rect())
+        self.overlay.show()
+        self.overlay.raise_()
+        self.overlay.button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.tick.start()
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self.tick.stop()
+            self.overlay.hide()
+            self.on_expired()
+            self.idle.start()
+        else:
+            self.overlay.retranslate(self._left)
+
+    def still_here(self) -> None:
+        self.tick.stop()
+        self.overlay.hide()
+        self.idle.start()
+
+    def resize_overlay(self) -> None:
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.window.rect())
+
+    def stop(self) -> None:
+        self.idle.stop()
+        self.tick.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)

@@ -1,0 +1,85 @@
+"""The GUI composition root: builds the services, the window, and runs the kiosk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from app.i18n import _, set_language
+from app.services import Kiosk
+from app.settings import Paths, load_settings
+
+DEMO_PASSPHRASE = "demo"
+
+
+def display_problem() -> str | None:
+    """A sentence saying why no window can open here, or None when one can."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc", "eglfs", "linuxfb")):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return _(
+            "Pas d'écran : aucun affichage graphique n'est disponible (DISPLAY n'est pas défini). "
+            "Lancez la borne dans un écran virtuel : xvfb-run -a make run"
+        )
+    return None
+
+
+def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None = None) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.window import KioskWindow
+
+    demo_home: Path | None = None
+    if demo:
+        demo_home = Path(tempfile.mkdtemp(prefix="pasapas-demo-"))
+        paths = Paths.under(demo_home)
+    paths = (paths or Paths.default()).ensure()
+    settings = load_settings(paths)
+    set_language(settings.language)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Pas à pas")
+    app.setDesktopFileName("pasapas")
+    try:
+        kiosk = None
+        if demo:
+            kiosk = Kiosk.create(paths, DEMO_PASSPHRASE, demo=True)
+            print(
+                _(
+                    "Mode démo : base jetable dans {path}. Pour fermer la borne, "
+                    "le mot de passe est « {passphrase} » (Ctrl+Alt+Q)."
+                ).format(path=demo_home, passphrase=DEMO_PASSPHRASE),
+                file=sys.stderr,
+            )
+        window = KioskWindow(paths, settings, kiosk=kiosk, locked_down=not windowed)
+        if os.environ.get("PASAPAS_REPORT_READY"):
+            window.screens["home"].first_paint_callbacks.append(
+                lambda: print("pasapas-ready", flush=True)
+            )
+        if windowed:
+            window.resize(1280, 900)
+            window.show()
+        else:
+            window.setWindowFlags(window.windowFlags() | _frameless_flags())
+            window.showFullScreen()
+        return app.exec()
+    finally:
+        if demo_home is not None:
+            shutil.rmtree(demo_home, ignore_errors=True)
+
+
+def _frameless_flags():
+    from PySide6.QtCore import Qt
+
+    return Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint

@@ -1,0 +1,61 @@
+"""What every screen is, and what it may ask of the window that holds it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from app.guide import Walk
+from app.services import Kiosk
+from app.settings import Paths
+
+
+class Navigator(Protocol):
+    """The window, as a screen sees it."""
+
+    @property
+    def kiosk(self) -> Kiosk: ...
+
+    @property
+    def paths(self) -> Paths: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def walk(self) -> Walk | None: ...
+
+    def go(self, name: str, **params: Any) -> None: ...
+
+    def start_walk(self, procedure_id: str) -> None: ...
+
+    def end_visit(self) -> None: ...
+
+    def unlocked(self, kiosk: Kiosk) -> None: ...
+
+
+class Screen(QWidget):
+    """One full-window page. Subclasses set `name` and fill `enter`, `wipe` and `retranslate`."""
+
+    name: ClassVar[str]
+    # Screens shown before the store is open (unlock, first set-up) set this to False.
+    needs_store: ClassVar[bool] = True
+
+    def __init__(self, nav: Navigator) -> None:
+        super().__init__()
+        self.nav = nav
+        self.setObjectName(f"screen-{self.name}")
+
+    def enter(self, **params: Any) -> None:
+        """Shown now, with these parameters: fill the screen."""
+
+    def wipe(self) -> None:
+        """The visit ends: forget everything the visitor typed, chose or was shown."""
+
+    def retranslate(self) -> None:
+        """The interface language changed: set every fixed text again."""
+
+    def first_focus(self) -> QWidget | None:
+        """The widget that takes the keyboard focus when the screen appears."""
+        return None

@@ -1,0 +1,88 @@
+"""The end of a procedure: well done, and what to do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from app.i18n import _
+from ui.screens import register_screen
+from ui.screens.base import Screen
+from ui.widgets import BigButton, ScrollPage, label
+
+
+@register_screen
+class FinishScreen(Screen):
+    name = "finish"
+
+    def __init__(self, nav: Any) -> None:
+        super().__init__(nav)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.page = ScrollPage()
+        outer.addWidget(self.page, 1)
+        body = self.page.body_layout
+        self.done = label("", "subtitle")
+        self.title = label("", "title")
+        self.title.setObjectName("finish-title")
+        self.text = label()
+        self.text.setObjectName("finish-text")
+        self.next_title = label("", "subtitle")
+        for widget in (self.done, self.title, self.text):
+            body.addWidget(widget)
+        body.addStretch(1)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(48, 12, 48, 24)
+        self.back_button = BigButton()
+        self.back_button.setObjectName("back")
+        self.back_button.clicked.connect(self.back)
+        self.restart_button = BigButton()
+        self.restart_button.setObjectName("restart")
+        self.restart_button.clicked.connect(self.restart)
+        self.home_button = BigButton(role="primary")
+        self.home_button.setObjectName("home")
+        self.home_button.clicked.connect(self.nav.end_visit)
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.restart_button)
+        bar.addStretch(1)
+        bar.addWidget(self.home_button)
+        outer.addLayout(bar)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.done.setText(_("✔  Vous avez terminé. Bravo !"))
+        self.back_button.set_text(_("← Retour"))
+        self.restart_button.set_text(_("Revoir depuis le début"))
+        self.home_button.set_text(_("Retour à l'accueil"))
+        if self.nav.walk is not None and self.isVisible():
+            self.enter()
+
+    def enter(self, **params: Any) -> None:
+        walk = self.nav.walk
+        if walk is None:
+            return
+        step = walk.current
+        self.title.setText(step.title.get(self.nav.language))
+        self.text.setText(step.text.get(self.nav.language))
+        self.page.to_top()
+
+    def back(self) -> None:
+        walk = self.nav.walk
+        if walk is not None and walk.can_go_back:
+            walk.back()
+            self.nav.go("step")
+
+    def restart(self) -> None:
+        walk = self.nav.walk
+        if walk is not None:
+            walk.restart()
+            self.nav.go("step")
+
+    def first_focus(self) -> QWidget:
+        return self.home_button
+
+    def wipe(self) -> None:
+        self.title.clear()
+        self.text.clear()

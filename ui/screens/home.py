@@ -1,0 +1,181 @@
+"""Home: big theme tiles and a search field. The first thing a visitor sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from app.content.catalog import ProcedureSummary
+from app.formatting import minutes
+from app.i18n import _, ngettext
+from ui.screens import register_screen
+from ui.screens.base import Screen
+from ui.widgets import BigButton, ScrollPage, WrapButton, clear_layout, label
+
+SEARCH_DELAY_MS = 300
+
+
+def procedure_button(item: ProcedureSummary, language: str) -> WrapButton:
+    detail = (
+        item.summary
+        + "\n"
+        + _("Environ {duration}").format(duration=minutes(item.estimated_minutes, language))
+    )
+    button = WrapButton(item.title, detail)
+    button.setObjectName(f"procedure-{item.id}")
+    return button
+
+
+@register_screen
+class HomeScreen(Screen):
+    name = "home"
+
+    def __init__(self, nav: Any) -> None:
+        super().__init__(nav)
+        self._painted = False
+        self.first_paint_callbacks: list[Any] = []
+        self.page = ScrollPage()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page)
+        body = self.page.body_layout
+
+        self.title = label("", "title")
+        self.intro = label()
+        body.addWidget(self.title)
+        body.addWidget(self.intro)
+
+        search_row = QHBoxLayout()
+        self.search_label = label()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search)
+        self.search_button = BigButton(role="primary")
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.search_button)
+        body.addWidget(self.search_label)
+        body.addLayout(search_row)
+
+        self.results_title = label("", "subtitle")
+        self.results_box = QVBoxLayout()
+        self.results_box.setSpacing(12)
+        body.addWidget(self.results_title)
+        body.addLayout(self.results_box)
+
+        self.tiles_title = label("", "subtitle")
+        self.tiles = QGridLayout()
+        self.tiles.setSpacing(16)
+        body.addWidget(self.tiles_title)
+        body.addLayout(self.tiles)
+        body.addStretch(1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.search.textEdited.connect(lambda _text: self._timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.search_button.clicked.connect(self.run_search)
+        self.search.textChanged.connect(self._maybe_show_tiles)
+        self.retranslate()
+
+    # -- texts ----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Pas à pas"))
+        self.intro.setText(
+            _("Choisissez une démarche. Nous vous guidons étape par étape, à votre rythme.")
+        )
+        self.search_label.setText(_("Chercher une démarche"))
+        self.search.setPlaceholderText(_("Par exemple : carte Vitale"))
+        self.search.setAccessibleName(_("Chercher une démarche"))
+        self.search_button.set_text(_("Chercher"))
+        self.tiles_title.setText(_("Choisissez un thème"))
+
+    def first_focus(self) -> QWidget:
+        return self.search
+
+    # -- content ---------------------------------------------------------------------------
+
+    def enter(self, **params: Any) -> None:
+        self.retranslate()
+        self._fill_tiles()
+        self._maybe_show_tiles(self.search.text())
+        self.page.to_top()
+
+    def _fill_tiles(self) -> None:
+        clear_layout(self.tiles)
+        kiosk = self.nav.kiosk
+        entries = kiosk.themes()
+        total = len(kiosk.procedures(self.nav.language))
+        columns = 2
+        for index, entry in enumerate(entries):
+            count = ngettext("{n} démarche", "{n} démarches", entry.count).format(n=entry.count)
+            tile = WrapButton(f"{entry.symbol}  {entry.label}", count)
+            tile.setObjectName(f"theme-{entry.id}")
+            tile.clicked.connect(lambda _checked=False, t=entry.id: self.nav.go("theme", theme=t))
+            self.tiles.addWidget(tile, index // columns, index % columns)
+        everything = WrapButton(
+            _("Toutes les démarches"),
+            ngettext("{n} démarche", "{n} démarches", total).format(n=total),
+        )
+        everything.setObjectName("theme-all")
+        everything.clicked.connect(lambda _checked=False: self.nav.go("theme", theme=None))
+        self.tiles.addWidget(everything, (len(entries) + 1) // columns + 1, 0, 1, columns)
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        query = self.search.text().strip()
+        clear_layout(self.results_box)
+        if not query:
+            self._maybe_show_tiles("")
+            return
+        results = self.nav.kiosk.search(query, self.nav.language)
+        if results:
+            self.results_title.setText(
+                ngettext("{n} démarche trouvée", "{n} démarches trouvées", len(results)).format(
+                    n=len(results)
+                )
+            )
+        else:
+            self.results_title.setText(
+                _("Aucune démarche trouvée. Essayez un autre mot, ou choisissez un thème.")
+            )
+        for item in results:
+            button = procedure_button(item, self.nav.language)
+            button.clicked.connect(
+                lambda _checked=False, pid=item.id: self.nav.go("overview", procedure=pid)
+            )
+            self.results_box.addWidget(button)
+        self.results_title.show()
+
+    def _maybe_show_tiles(self, text: str) -> None:
+        if not text.strip():
+            clear_layout(self.results_box)
+            self.results_title.hide()
+
+    def result_titles(self) -> list[str]:
+        """The titles listed under the search field, in order (for tests and the audit)."""
+        titles = []
+        for i in range(self.results_box.count()):
+            widget = self.results_box.itemAt(i).widget()
+            if isinstance(widget, WrapButton):
+                titles.append(widget.title_label.text())
+        return titles
+
+    def wipe(self) -> None:
+        self._timer.stop()
+        self.search.clear()
+        clear_layout(self.results_box)
+        self.results_title.clear()
+        self.results_title.hide()
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            for callback in self.first_paint_callbacks:
+                QTimer.singleShot(0, callback)

@@ -1,0 +1,165 @@
+"""One step of a procedure, in large text: "step k of n", the action, Back and Next or answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
+
+from app.content.model import Step, StepKind
+from app.i18n import _
+from ui.screens import register_screen
+from ui.screens.base import Screen
+from ui.widgets import BigButton, ScrollPage, WrapButton, clear_layout, label
+
+
+@register_screen
+class StepScreen(Screen):
+    name = "step"
+
+    def __init__(self, nav: Any) -> None:
+        super().__init__(nav)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+
+        top = QVBoxLayout()
+        top.setContentsMargins(48, 24, 48, 0)
+        self.procedure_title = label("", "muted")
+        self.progress_label = label("", "subtitle")
+        self.progress_label.setObjectName("progress")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        for widget in (self.procedure_title, self.progress_label, self.progress):
+            top.addWidget(widget)
+        outer.addLayout(top)
+
+        self.page = ScrollPage()
+        outer.addWidget(self.page, 1)
+        body = self.page.body_layout
+        self.warning = QFrame()
+        self.warning.setProperty("role", "warning")
+        warning_layout = QVBoxLayout(self.warning)
+        self.warning_label = label("", "subtitle")
+        warning_layout.addWidget(self.warning_label)
+        self.title = label("", "title")
+        self.title.setObjectName("step-title")
+        self.text = label()
+        self.text.setObjectName("step-text")
+        self.tip = label("", "muted")
+        self.answers = QVBoxLayout()
+        self.answers.setSpacing(12)
+        for widget in (self.warning, self.title, self.text, self.tip):
+            body.addWidget(widget)
+        body.addLayout(self.answers)
+        body.addStretch(1)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(48, 12, 48, 24)
+        self.back_button = BigButton()
+        self.back_button.setObjectName("back")
+        self.back_button.clicked.connect(self.back)
+        self.quit_button = BigButton()
+        self.quit_button.setObjectName("quit")
+        self.quit_button.clicked.connect(self.nav.end_visit)
+        self.next_button = BigButton(role="primary")
+        self.next_button.setObjectName("next")
+        self.next_button.clicked.connect(self.next)
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.quit_button)
+        bar.addStretch(1)
+        bar.addWidget(self.next_button)
+        outer.addLayout(bar)
+        self._focus: QWidget | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.back_button.set_text(_("← Retour"))
+        self.quit_button.set_text(_("Arrêter"))
+        self.next_button.set_text(_("Suivant →"))
+        self.warning_label.setText(_("⚠  Attention"))
+        if self.nav.walk is not None and self.isVisible():
+            self.show_step()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def enter(self, **params: Any) -> None:
+        self.show_step()
+
+    def show_step(self) -> None:
+        walk = self.nav.walk
+        if walk is None:
+            return
+        lang = self.nav.language
+        step: Step = walk.current
+        progress = walk.progress()
+        self.procedure_title.setText(walk.procedure.title.get(lang))
+        self.progress_label.setText(
+            _("Étape {k} sur {n}").format(k=progress.number, n=progress.total)
+        )
+        self.progress.setRange(0, progress.total)
+        self.progress.setValue(progress.number)
+        self.progress.setAccessibleName(self.progress_label.text())
+        self.warning.setVisible(step.kind is StepKind.WARNING)
+        self.title.setText(step.title.get(lang))
+        self.text.setText(step.text.get(lang))
+        self.tip.setVisible(step.tip is not None)
+        self.tip.setText(_("Conseil : {tip}").format(tip=step.tip.get(lang)) if step.tip else "")
+        clear_layout(self.answers)
+        self._focus = self.next_button
+        if step.kind is StepKind.CHECKLIST:
+            for item in step.items:
+                box = QCheckBox(item.get(lang))
+                box.setAccessibleName(item.get(lang))
+                self.answers.addWidget(box)
+        if step.kind is StepKind.CHOICE:
+            self._focus = None
+            for index, choice in enumerate(step.choices):
+                button = WrapButton(choice.label.get(lang))
+                button.setObjectName(f"choice-{index}")
+                button.clicked.connect(lambda _checked=False, i=index: self.choose(i))
+                self.answers.addWidget(button)
+                self._focus = self._focus or button
+        self.next_button.setVisible(step.kind is not StepKind.CHOICE)
+        self.page.to_top()
+        if self._focus is not None and self.isVisible():
+            self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_focus(self) -> QWidget | None:
+        return self._focus
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def _moved(self) -> None:
+        walk = self.nav.walk
+        if walk is not None and walk.at_end:
+            self.nav.go("finish")
+        else:
+            self.show_step()
+
+    def next(self) -> None:
+        if self.nav.walk is not None:
+            self.nav.walk.next()
+            self._moved()
+
+    def choose(self, index: int) -> None:
+        if self.nav.walk is not None:
+            self.nav.walk.choose(index)
+            self._moved()
+
+    def back(self) -> None:
+        walk = self.nav.walk
+        if walk is None:
+            return
+        if walk.can_go_back:
+            walk.back()
+            self.show_step()
+        else:  # back from the first step: the overview, and the visit is not over
+            self.nav.go("overview", procedure=walk.procedure.id)
+
+    def wipe(self) -> None:
+        clear_layout(self.answers)
+        for widget in (self.procedure_title, self.progress_label, self.title, self.text, self.tip):
+            widget.clear()
+        self.progress.reset()
+        self._focus = None

@@ -1,0 +1,100 @@
+"""Unlock: the site admin types the store's passphrase when the kiosk starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+from app.errors import PasapasError
+from app.i18n import _
+from app.services import Kiosk
+from ui.background import run_in_background
+from ui.screens import register_screen
+from ui.screens.base import Screen
+from ui.widgets import BigButton, ScrollPage, label
+
+
+@register_screen
+class UnlockScreen(Screen):
+    name = "unlock"
+    needs_store = False
+
+    def __init__(self, nav: Any) -> None:
+        super().__init__(nav)
+        page = ScrollPage()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        body = page.body_layout
+        self.title = label("", "title")
+        self.intro = label()
+        self.field_label = label()
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field_label.setBuddy(self.field)
+        self.field.returnPressed.connect(self.submit)
+        self.button = BigButton(role="primary")
+        self.button.clicked.connect(self.submit)
+        self.message = label("", "error")
+        self.message.hide()
+        for widget in (
+            self.title,
+            self.intro,
+            self.field_label,
+            self.field,
+            self.button,
+            self.message,
+        ):
+            body.addWidget(widget)
+        body.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Pas à pas"))
+        self.intro.setText(_("La borne est verrouillée. Une personne responsable doit l'ouvrir."))
+        self.field_label.setText(_("Mot de passe de la borne"))
+        self.field.setAccessibleName(_("Mot de passe de la borne"))
+        self.button.set_text(_("Ouvrir la borne"))
+
+    def first_focus(self) -> QWidget:
+        return self.field
+
+    def enter(self, **params: Any) -> None:
+        self.message.hide()
+        self.field.setEnabled(True)
+        self.button.setEnabled(True)
+
+    def submit(self) -> None:
+        passphrase = self.field.text()
+        self.field.clear()
+        if not passphrase:
+            self.show_message(_("Tapez le mot de passe."))
+            return
+        self.field.setEnabled(False)
+        self.button.setEnabled(False)
+        self.button.set_text(_("Ouverture…"))
+        paths = self.nav.paths
+        run_in_background(lambda: Kiosk.open(paths, passphrase), self._opened, self._failed)
+
+    def _opened(self, kiosk: Kiosk) -> None:
+        self.retranslate()
+        self.nav.unlocked(kiosk)
+
+    def _failed(self, error: Exception) -> None:
+        self.retranslate()
+        self.field.setEnabled(True)
+        self.button.setEnabled(True)
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(error, PasapasError):
+            self.show_message(error.message)
+        else:
+            self.show_message(_("La borne n'a pas pu s'ouvrir : {reason}").format(reason=error))
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def wipe(self) -> None:
+        self.field.clear()
