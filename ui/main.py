@@ -67,16 +67,39 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
             window.screens["home"].first_paint_callbacks.append(
                 lambda: print("pasapas-ready", flush=True)
             )
+        _quit_on_signals(app, window)
         if windowed:
             window.resize(1280, 900)
             window.show()
         else:
             window.setWindowFlags(window.windowFlags() | _frameless_flags())
+            # Without a window manager (a bare kiosk session) full screen is not enforced:
+            # cover the screen ourselves too.
+            window.setGeometry(app.primaryScreen().geometry())
             window.showFullScreen()
         return app.exec()
     finally:
         if demo_home is not None:
             shutil.rmtree(demo_home, ignore_errors=True)
+
+
+def _quit_on_signals(app, window) -> None:
+    """SIGTERM or SIGINT (the system shutting down) closes the kiosk cleanly, without asking
+    for the admin passphrase; a demo folder is then removed."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def stop(*_args: object) -> None:
+        window.allow_close()
+        app.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+    # Qt's loop runs in C++: wake Python regularly so it can run the signal handler.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _frameless_flags():

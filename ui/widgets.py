@@ -28,6 +28,13 @@ def label(text: str = "", role: str = "", *, selectable: bool = False) -> QLabel
     return widget
 
 
+def add_shown(layout: QLayout, widget: QWidget) -> QWidget:
+    """Add to a layout and show at once, so the widget can take focus right away."""
+    layout.addWidget(widget)
+    widget.show()
+    return widget
+
+
 def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget in `layout` (and its sub-layouts)."""
     while layout.count():
@@ -114,6 +121,8 @@ class ScrollPage(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab goes to the controls, not to the page; the page follows the focused control.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(48, 32, 48, 32)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
@@ -147,7 +147,11 @@ class KioskWindow(QMainWindow):
         dialog = AdminExitDialog(self, self._kiosk.check_admin)
         if dialog.exec() == AdminExitDialog.DialogCode.Accepted:
             self._may_close = True
-            self.close()
+            QTimer.singleShot(0, self.close)  # not from inside closeEvent: Qt ignores that
+
+    def allow_close(self) -> None:
+        """The system is stopping the kiosk: the next close needs no passphrase."""
+        self._may_close = True
 
     def _shutdown(self) -> None:
         self.inactivity.stop()

@@ -292,17 +292,18 @@ class Catalog:
             expression = _match_expression(query, any_word=any_word)
             if expression is None:
                 return []
+            # A procedure has one row per language: fetch twice the limit, keep the best of each.
             rows = self.store.query(
-                f"SELECT procedure_id, min(bm25(procedure_search, {_WEIGHTS})) AS rank "
-                "FROM procedure_search WHERE procedure_search MATCH ? AND lang IN (?, ?) "
-                "GROUP BY procedure_id ORDER BY rank LIMIT ?",
-                (expression, language, FALLBACK_LANGUAGE, limit),
+                "SELECT procedure_id FROM procedure_search "
+                "WHERE procedure_search MATCH ? AND lang IN (?, ?) "
+                f"ORDER BY bm25(procedure_search, {_WEIGHTS}) LIMIT ?",
+                (expression, language, FALLBACK_LANGUAGE, 2 * limit),
             )
             if rows:
                 break
         if not rows:
             return []
-        ids = [row[0] for row in rows]
+        ids = list(dict.fromkeys(row[0] for row in rows))[:limit]
         marks = ",".join("?" * len(ids))
         found = {
             item.id: item

@@ -12,7 +12,7 @@ from app.formatting import minutes
 from app.i18n import _, ngettext
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, WrapButton, clear_layout, label
+from ui.widgets import BigButton, ScrollPage, WrapButton, add_shown, clear_layout, label
 
 SEARCH_DELAY_MS = 300
 
@@ -65,11 +65,16 @@ class HomeScreen(Screen):
         body.addWidget(self.results_title)
         body.addLayout(self.results_box)
 
+        # Theme tiles, hidden while search results are listed (one list at a time).
+        self.tiles_box = QWidget()
+        tiles_layout = QVBoxLayout(self.tiles_box)
+        tiles_layout.setContentsMargins(0, 0, 0, 0)
         self.tiles_title = label("", "subtitle")
         self.tiles = QGridLayout()
         self.tiles.setSpacing(16)
-        body.addWidget(self.tiles_title)
-        body.addLayout(self.tiles)
+        tiles_layout.addWidget(self.tiles_title)
+        tiles_layout.addLayout(self.tiles)
+        body.addWidget(self.tiles_box)
         body.addStretch(1)
 
         self._timer = QTimer(self)
@@ -149,13 +154,15 @@ class HomeScreen(Screen):
             button.clicked.connect(
                 lambda _checked=False, pid=item.id: self.nav.go("overview", procedure=pid)
             )
-            self.results_box.addWidget(button)
+            add_shown(self.results_box, button)
         self.results_title.show()
+        self.tiles_box.hide()
 
     def _maybe_show_tiles(self, text: str) -> None:
         if not text.strip():
             clear_layout(self.results_box)
             self.results_title.hide()
+            self.tiles_box.show()
 
     def result_titles(self) -> list[str]:
         """The titles listed under the search field, in order (for tests and the audit)."""

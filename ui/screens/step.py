@@ -11,7 +11,7 @@ from app.content.model import Step, StepKind
 from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, WrapButton, clear_layout, label
+from ui.widgets import BigButton, ScrollPage, WrapButton, add_shown, clear_layout, label
 
 
 @register_screen
@@ -118,7 +118,7 @@ class StepScreen(Screen):
                 button = WrapButton(choice.label.get(lang))
                 button.setObjectName(f"choice-{index}")
                 button.clicked.connect(lambda _checked=False, i=index: self.choose(i))
-                self.answers.addWidget(button)
+                add_shown(self.answers, button)
                 self._focus = self._focus or button
         self.next_button.setVisible(step.kind is not StepKind.CHOICE)
         self.page.to_top()

@@ -11,7 +11,7 @@ from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.screens.home import procedure_button
-from ui.widgets import BigButton, ScrollPage, clear_layout, label
+from ui.widgets import BigButton, ScrollPage, add_shown, clear_layout, label
 
 
 @register_screen
@@ -54,7 +54,7 @@ class ThemeScreen(Screen):
             button.clicked.connect(
                 lambda _checked=False, pid=item.id: self.nav.go("overview", procedure=pid)
             )
-            self.items.addWidget(button)
+            add_shown(self.items, button)
             self._first = self._first or button
         self.page.to_top()
 

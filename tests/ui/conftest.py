@@ -1,0 +1,46 @@
+"""A real kiosk window on a real encrypted store, driven with pytest-qt on the offscreen platform."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def kiosk(paths, passphrase):
+    from app.services import Kiosk
+
+    kiosk = Kiosk.create(paths, passphrase)
+    yield kiosk
+    kiosk.close()
+
+
+def _show(qtbot, window):
+    qtbot.addWidget(window)
+    window.resize(1280, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window
+
+
+@pytest.fixture
+def make_window(qtbot, paths):
+    from app.settings import Settings
+    from ui.window import KioskWindow
+
+    made = []
+
+    def make(kiosk=None, *, locked_down=False, settings=None):
+        window = KioskWindow(paths, settings or Settings(), kiosk=kiosk, locked_down=locked_down)
+        made.append(window)
+        return _show(qtbot, window)
+
+    yield make
+    for window in made:
+        window.inactivity.stop()
+
+
+@pytest.fixture
+def window(make_window, kiosk):
+    return make_window(kiosk)

@@ -1,0 +1,93 @@
+"""The kiosk opens only with its passphrase, and a visitor cannot close it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.services import Kiosk
+from ui.admin import AdminExitDialog
+
+
+def test_first_start_asks_for_a_strong_passphrase_twice_then_opens(qtbot, make_window, paths):
+    window = make_window(None)
+    assert window.current_screen == "setup"
+    setup = window.screens["setup"]
+    qtbot.keyClicks(setup.first, "court")
+    assert not setup.button.isEnabled()
+    assert "au moins 12 caractères" in setup.feedback.text()
+    setup.first.clear()
+    qtbot.keyClicks(setup.first, "trois mots au hasard")
+    qtbot.keyClicks(setup.second, "trois mots au hazard")
+    assert not setup.button.isEnabled()
+    assert "différents" in setup.feedback.text()
+    setup.second.clear()
+    qtbot.keyClicks(setup.second, "trois mots au hasard")
+    assert setup.button.isEnabled()
+    qtbot.mouseClick(setup.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=10000)
+    assert paths.store.exists()
+    assert setup.first.text() == "" and setup.second.text() == ""
+    assert window.kiosk.catalog.count() == 10
+
+
+def test_unlock_refuses_a_wrong_passphrase_and_opens_with_the_right_one(
+    qtbot, make_window, paths, passphrase
+):
+    Kiosk.create(paths, passphrase).close()
+    window = make_window(None)
+    assert window.current_screen == "unlock"
+    unlock = window.screens["unlock"]
+    qtbot.keyClicks(unlock.field, "pas le bon mot de passe")
+    qtbot.keyClick(unlock.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(unlock.message.isVisible, timeout=10000)
+    assert "n'ouvre pas la base" in unlock.message.text()
+    assert unlock.field.text() == ""
+    assert window.current_screen == "unlock"
+    qtbot.keyClicks(unlock.field, passphrase)
+    qtbot.keyClick(unlock.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=10000)
+
+
+def test_screens_that_need_the_store_redirect_to_unlock_while_locked(
+    qtbot, make_window, paths, passphrase
+):
+    Kiosk.create(paths, passphrase).close()
+    window = make_window(None)
+    window.go("home")
+    assert window.current_screen == "unlock"
+
+
+def _answer_dialog(passphrases, outcome):
+    """Type each passphrase into the admin dialog when it opens; record what it said."""
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AdminExitDialog):
+            QTimer.singleShot(10, answer)
+            return
+        for text in passphrases:
+            dialog.field.setText(text)
+            dialog.try_close()
+            outcome.append(dialog.message.text() if dialog.isVisible() else "closed")
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_closing_a_locked_down_kiosk_needs_the_admin_passphrase(
+    qtbot, make_window, kiosk, passphrase
+):
+    window = make_window(kiosk, locked_down=True)
+    outcome: list[str] = []
+    _answer_dialog(["visiteur curieux"], outcome)
+    window.close()
+    assert outcome and "pas le bon mot de passe" in outcome[0]
+    assert window.isVisible()
+
+    outcome.clear()
+    _answer_dialog([passphrase], outcome)
+    window.close()
+    assert outcome == ["closed"]
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
