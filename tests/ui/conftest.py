@@ -1,4 +1,4 @@
-"""A real kiosk window on a real encrypted store, driven with pytest-qt on the offscreen platform."""
+"""A real kiosk window on a real encrypted store, driven by pytest-qt on the offscreen platform."""
 
 from __future__ import annotations
 

@@ -22,7 +22,9 @@ from PySide6.QtGui import QGuiApplication
 app = QGuiApplication(sys.argv[:1])
 image = app.primaryScreen().grabWindow(0).toImage()
 image.save(sys.argv[1])
-colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+colours = {
+    image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+}
 corner = image.pixelColor(image.width() - 3, image.height() - 3)
 print(image.width(), image.height(), len(colours), corner.lightness())
 """
