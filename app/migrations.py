@@ -1,13 +1,24 @@
 """Numbered schema migrations of the encrypted store.
 
-`MIGRATIONS[n]` brings a store from version n to n + 1; the store applies each one in its own
-transaction and records the new number in `PRAGMA user_version`. Never edit a released migration:
-append a new one.
+`MIGRATIONS[n]` brings a store from version n to n + 1: a list of SQL statements, or callables
+given the store, applied in one transaction with the new number in `PRAGMA user_version`. Never
+edit a released migration: append a new one.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+from collections.abc import Callable
+from typing import Any
+
+
+def _index_existing_procedures(store: Any) -> None:
+    """Fill the new search table for the procedures a version-1 store already holds."""
+    from app.content.catalog import Catalog  # the catalog imports the store: import late
+
+    Catalog(store).rebuild_search_index()
+
+
+MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
     # 0 -> 1: procedures and their themes, and a small key/value table for store facts.
     (
         """CREATE TABLE meta (
@@ -39,6 +50,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             tokenize = 'unicode61 remove_diacritics 2',
             prefix = '2 3'
         )""",
+        _index_existing_procedures,
     ),
     # 2 -> 3: anonymous visit events (no person, no time of day: only the day).
     (

@@ -111,6 +111,9 @@ class Store:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
             conn.close()
+            # SQLITE_CORRUPT: the key is right but pages are missing or damaged.
+            if getattr(exc, "sqlite_errorcode", None) == sqlcipher3.SQLITE_CORRUPT:
+                raise _damaged(path) from exc
             raise WrongPassphraseError(
                 _(
                     "Ce mot de passe n'ouvre pas la base. Vérifiez-le et réessayez. "
@@ -131,10 +134,22 @@ class Store:
                         "Mettez le logiciel à jour."
                     )
                 )
-            store.migrate()
         except sqlcipher3.DatabaseError as exc:
             store.close()
             raise _damaged(path) from exc
+        except Exception:
+            store.close()
+            raise
+        try:
+            store.migrate()
+        except sqlcipher3.DatabaseError as exc:
+            store.close()
+            raise StoreError(
+                _(
+                    "La mise à jour de la base a échoué ({reason}). "
+                    "La base est restée telle qu'elle était."
+                ).format(reason=exc)
+            ) from exc
         except Exception:
             store.close()
             raise
@@ -178,7 +193,10 @@ class Store:
         while version < target:
             with self.transaction():
                 for statement in MIGRATIONS[version]:
-                    self._conn.execute(statement)
+                    if callable(statement):
+                        statement(self)
+                    else:
+                        self._conn.execute(statement)
                 version += 1
                 self._conn.execute(f"PRAGMA user_version = {version}")
         return version
@@ -280,28 +298,39 @@ class Store:
 def restore_backup(backup: Path, store_path: Path, passphrase: str) -> Path | None:
     """Replace the store at `store_path` with `backup`, after proving the backup opens and is sound.
 
-    The replaced store (with its WAL, if any) is kept beside it as `<name>.before-restore`;
-    returns that path, or None when there was no store to replace.
+    The backup file itself is only read: a copy is checked (and brought to the current schema),
+    then moved into place. The replaced store (with its WAL, if any) is kept beside it as
+    `<name>.before-restore`; returns that path, or None when there was no store to replace.
     """
     backup = Path(backup)
-    with Store.open(backup, passphrase) as candidate:
-        problems = candidate.check()
-        candidate.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        candidate.execute("PRAGMA journal_mode = DELETE")
-    if problems:
-        raise _damaged(backup)
+    _precheck_file(backup)
     store_path = Path(store_path)
     store_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(prefix=".pasapas-restore-", dir=store_path.parent)
-    with os.fdopen(fd, "wb") as out, backup.open("rb") as src:
-        while chunk := src.read(1 << 20):
-            out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out, backup.open("rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        with Store.open(tmp, passphrase) as candidate:
+            problems = candidate.check()
+            candidate.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if problems:
+            raise _damaged(backup)
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{tmp}{suffix}")
+        raise
     kept = Path(f"{store_path}.before-restore") if store_path.exists() else None
     for suffix in ("", "-wal", "-shm"):
         current = Path(f"{store_path}{suffix}")
         if current.exists():
             os.replace(current, f"{store_path}.before-restore{suffix}")
-    os.replace(tmp_name, store_path)
+    os.replace(tmp, store_path)
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{tmp}{suffix}")
     return kept

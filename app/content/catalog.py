@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,13 @@ class ImportReport:
         return text
 
 
+def sort_key(text: str) -> tuple[str, str]:
+    """Alphabetical order as a reader expects it: accents and case only break ties."""
+    folded = text.casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return bare, folded
+
+
 def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str, str]]:
     rows = []
     for lang in sorted(procedure.languages() | {FALLBACK_LANGUAGE}):
@@ -220,6 +228,17 @@ class Catalog:
             _search_rows(procedure),
         )
 
+    def rebuild_search_index(self) -> None:
+        """Rewrite every search row from the stored documents (call inside a transaction)."""
+        self.store.execute("DELETE FROM procedure_search")
+        for (document,) in self.store.query("SELECT document FROM procedures"):
+            procedure = Procedure.from_json(json.loads(document), document)
+            self.store.executemany(
+                "INSERT INTO procedure_search (procedure_id, lang, title, synonyms, summary, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                _search_rows(procedure),
+            )
+
     def _delete(self, procedure_id: str) -> None:
         self.store.execute("DELETE FROM procedure_search WHERE procedure_id = ?", (procedure_id,))
         self.store.execute("DELETE FROM procedures WHERE id = ?", (procedure_id,))
@@ -272,7 +291,7 @@ class Catalog:
                 (theme,),
                 language,
             )
-        return sorted(items, key=lambda item: item.title.casefold())
+        return sorted(items, key=lambda item: sort_key(item.title))
 
     def themes(self) -> list[ThemeEntry]:
         counts = dict(

@@ -19,7 +19,7 @@ import jsonschema
 
 from app.content import SCHEMA_PATH
 from app.content.model import Procedure
-from app.i18n import _
+from app.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         missing = [name for name in error.validator_value if name not in (value or {})]
         return _("champ obligatoire manquant : {names}").format(names=", ".join(missing))
     if kind in ("additionalProperties", "unevaluatedProperties"):
-        return _("champ inconnu : {detail}").format(detail=error.message)
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in (value or {}) if k not in known)
+        return ngettext("champ inconnu : {names}", "champs inconnus : {names}", len(extra)).format(
+            names=", ".join(f"« {name} »" for name in extra)
+        )
     if kind == "type":
         expected = error.validator_value
         names = {
