@@ -38,15 +38,23 @@ MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
         )""",
         "CREATE INDEX procedure_themes_by_theme ON procedure_themes(theme)",
     ),
-    # 1 -> 2: full-text search, insensitive to case and accents, one row per procedure and language.
+    # 1 -> 2: full-text search, insensitive to case and accents, one row per procedure and
+    # language. The FTS5 table is contentless (it keeps only the index, so a query never reads a
+    # procedure's whole text back); `search_rows` maps each of its rowids to procedure and language.
     (
+        """CREATE TABLE search_rows (
+            id INTEGER PRIMARY KEY,
+            procedure_id TEXT NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL
+        )""",
+        "CREATE INDEX search_rows_by_procedure ON search_rows(procedure_id)",
         """CREATE VIRTUAL TABLE procedure_search USING fts5(
-            procedure_id UNINDEXED,
-            lang UNINDEXED,
             title,
             synonyms,
             summary,
             body,
+            content = '',
+            contentless_delete = 1,
             tokenize = 'unicode61 remove_diacritics 2',
             prefix = '2 3'
         )""",

@@ -25,7 +25,8 @@ from app.visits import VisitLog
 
 
 def _hash(passphrase: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**14, r=8, p=1)
+    # Only so the passphrase itself is not kept in memory; the store's KDF protects the disk.
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
 
 
 @dataclass
@@ -50,11 +51,18 @@ class Kiosk:
 
     @classmethod
     def create(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
-        """Create the store and import the built-in procedures."""
+        """Create the store and import the built-in procedures.
+
+        A demo store is thrown away when the kiosk closes: it is keyed with 32 random bytes
+        instead of a key derived from the (public) demo passphrase, which also spares the KDF.
+        """
         paths.ensure()
-        store = Store.create(paths.store, passphrase)
+        if demo:
+            store = Store.create(paths.store, None, raw_key=secrets.token_bytes(32))
+        else:
+            store = Store.create(paths.store, passphrase)
         try:
-            Catalog(store).import_files(builtin_files())
+            Catalog(store).import_files(builtin_files(), trusted=True)
         except Exception:
             store.close()
             for suffix in ("", "-wal", "-shm"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3 as _plain_sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,6 +27,15 @@ _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 
 def _quote(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
+
+
+def _key_literal(passphrase: str | None, raw_key: bytes | None) -> str | None:
+    """The SQL literal for `PRAGMA key`: a passphrase (through SQLCipher's KDF) or a raw key."""
+    if raw_key is not None:
+        if len(raw_key) != 32:
+            raise ValueError("a raw SQLCipher key is 32 bytes")
+        return f"\"x'{raw_key.hex()}'\""
+    return _quote(passphrase) if passphrase is not None else None
 
 
 def _damaged(path: Path) -> StoreDamagedError:
@@ -66,27 +74,40 @@ def _precheck_file(path: Path) -> None:
 class Store:
     """One open connection to the store. Not shared between threads."""
 
-    def __init__(self, connection: Any, path: Path, passphrase: str | None) -> None:
+    def __init__(self, connection: Any, path: Path, key: str | None) -> None:
         self._conn = connection
         self.path = path
-        self._passphrase = passphrase
+        self._key = key  # the SQL key literal; None for a plain (benchmark-only) database
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, passphrase: str, *, encrypted: bool = True) -> Store:
+    def create(
+        cls,
+        path: Path,
+        passphrase: str | None,
+        *,
+        encrypted: bool = True,
+        raw_key: bytes | None = None,
+    ) -> Store:
         """Create a new store at `path` (which must not exist) and bring it to the latest schema.
 
-        `encrypted=False` exists only so benchmarks can run the same code on plain sqlite3.
+        `raw_key` (32 random bytes) replaces the passphrase and its KDF: only for a throwaway
+        demo store. `encrypted=False` exists only so benchmarks can run the same code unencrypted.
         """
         path = Path(path)
         if path.exists():
             raise StoreError(_("Une base existe déjà à l'emplacement {path}.").format(path=path))
-        if encrypted and not passphrase:
+        if encrypted and not passphrase and raw_key is None:
             raise StoreError(_("Le mot de passe ne peut pas être vide."))
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        conn = cls._connect(path, passphrase if encrypted else None)
-        store = cls(conn, path, passphrase if encrypted else None)
+        key = _key_literal(passphrase, raw_key) if encrypted else None
+        conn = cls._connect(path, key)
+        store = cls(conn, path, key)
         try:
             store._configure()
             store.migrate()
@@ -99,14 +120,25 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: Path, passphrase: str, *, encrypted: bool = True) -> Store:
+    def open(
+        cls,
+        path: Path,
+        passphrase: str | None,
+        *,
+        encrypted: bool = True,
+        raw_key: bytes | None = None,
+    ) -> Store:
         """Open an existing store, checking the passphrase and the file before changing anything."""
         path = Path(path)
         if encrypted:
             _precheck_file(path)
         elif not path.exists():
             raise StoreError(_("Aucune base n'existe à l'emplacement {path}.").format(path=path))
-        conn = cls._connect(path, passphrase if encrypted else None)
+        return cls._open_keyed(path, _key_literal(passphrase, raw_key) if encrypted else None)
+
+    @classmethod
+    def _open_keyed(cls, path: Path, key: str | None) -> Store:
+        conn = cls._connect(path, key)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
@@ -120,7 +152,7 @@ class Store:
                     "Rien n'a été modifié."
                 )
             ) from exc
-        store = cls(conn, path, passphrase if encrypted else None)
+        store = cls(conn, path, key)
         try:
             problems = store._quick_check()
             if problems:
@@ -157,18 +189,20 @@ class Store:
 
     def reopen(self) -> Store:
         """A new connection to the same store, for another thread."""
-        return Store.open(self.path, self._passphrase or "", encrypted=self._passphrase is not None)
+        if self._key is not None:
+            _precheck_file(self.path)
+        return Store._open_keyed(self.path, self._key)
 
     @staticmethod
-    def _connect(path: Path, passphrase: str | None) -> Any:
-        module = sqlcipher3 if passphrase is not None else _plain_sqlite3
+    def _connect(path: Path, key: str | None) -> Any:
+        # The same SQLite library with or without a key, so benchmarks compare encryption alone.
         # A connection may be opened by a worker and handed to the thread that uses it (the kiosk
         # unlocks off the GUI thread); it is never used by two threads at once.
-        conn = module.connect(str(path), isolation_level=None, check_same_thread=False)
-        if passphrase is not None:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        if key is not None:
             # SQLCipher logs a failed key to stderr; the caller says it in plain words instead.
             conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.execute(f"PRAGMA key = {_quote(passphrase)}")
+            conn.execute(f"PRAGMA key = {key}")
         return conn
 
     def _configure(self) -> None:
@@ -176,6 +210,8 @@ class Store:
         self._conn.execute("PRAGMA secure_delete = ON")
         self._conn.execute("PRAGMA temp_store = MEMORY")
         self._conn.execute("PRAGMA busy_timeout = 10000")
+        # 16 MiB of decrypted pages: search reads the same index pages query after query.
+        self._conn.execute("PRAGMA cache_size = -16384")
         self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
 
     def _quick_check(self) -> list[str]:
@@ -239,7 +275,7 @@ class Store:
             for row in self._conn.execute("PRAGMA integrity_check").fetchall()
             if row[0] != "ok"
         ]
-        if self._passphrase is not None:
+        if self._key is not None:
             problems += [row[0] for row in self._conn.execute("PRAGMA cipher_integrity_check")]
         return problems
 
@@ -248,7 +284,7 @@ class Store:
             raise StoreError(_("Le mot de passe ne peut pas être vide."))
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._conn.execute(f"PRAGMA rekey = {_quote(new_passphrase)}")
-        self._passphrase = new_passphrase
+        self._key = _quote(new_passphrase)
 
     def backup(self, destination: Path) -> Path:
         """Write an encrypted copy (same passphrase) to `destination`, which must not exist."""
@@ -268,7 +304,7 @@ class Store:
         os.remove(tmp_name)
         tmp = Path(tmp_name)
         try:
-            key = _quote(self._passphrase) if self._passphrase is not None else "''"
+            key = self._key if self._key is not None else "''"
             self._conn.execute(f"ATTACH DATABASE ? AS backup KEY {key}", (str(tmp),))
             try:
                 self._conn.execute("SELECT sqlcipher_export('backup')")

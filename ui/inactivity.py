@@ -89,7 +89,15 @@ class InactivityGuard(QObject):
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._tick)
-        QApplication.instance().installEventFilter(self)
+        self._watching = False
+        # Watch input only once the window is up: a Python filter on every event of the first
+        # layout and paint would slow the start noticeably (see docs/benchmarks.md).
+        QTimer.singleShot(0, self.watch)
+
+    def watch(self) -> None:
+        if not self._watching:
+            QApplication.instance().installEventFilter(self)
+            self._watching = True
         self.idle.start()
 
     def set_timeouts(self, idle_ms: int, warning_seconds: int, tick_ms: int = 1000) -> None:
@@ -142,5 +150,6 @@ class InactivityGuard(QObject):
         self.idle.stop()
         self.tick.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._watching:
             app.removeEventFilter(self)
+            self._watching = False

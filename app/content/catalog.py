@@ -25,64 +25,13 @@ from app.store import Store
 
 # Words too common to help a search; dropped when the query has other words.
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "à",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "comment",
-        "d",
-        "de",
-        "des",
-        "du",
-        "en",
-        "est",
-        "et",
-        "faire",
-        "il",
-        "j",
-        "je",
-        "l",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "ma",
-        "me",
-        "mes",
-        "mon",
-        "ne",
-        "on",
-        "ou",
-        "où",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "ton",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "y",
-    ]
+    """a à au aux avec ce ces comment d de des du en est et faire il j je l la le les leur ma me
+    mes mon ne on ou où par pas pour qu que qui sa se ses son sur ta te tes ton un une vos votre
+    vous y""".split()  # noqa: SIM905 - easier to read and extend as a paragraph
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Column weights for bm25(): procedure_id, lang, title, synonyms, summary, body.
-_WEIGHTS = "0.0, 0.0, 10.0, 6.0, 3.0, 1.0"
+# Column weights for bm25(): title, synonyms, summary, body.
+_WEIGHTS = "10.0, 6.0, 3.0, 1.0"
 
 
 @dataclass(frozen=True)
@@ -134,7 +83,8 @@ def sort_key(text: str) -> tuple[str, str]:
     return bare, folded
 
 
-def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str, str]]:
+def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str]]:
+    """(lang, title, synonyms, summary, body) for each language the procedure is written in."""
     rows = []
     for lang in sorted(procedure.languages() | {FALLBACK_LANGUAGE}):
         body: list[str] = [procedure.audience.get(lang)]
@@ -147,7 +97,6 @@ def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str, st
             body += [choice.label.get(lang) for choice in step.choices]
         rows.append(
             (
-                procedure.id,
                 lang,
                 procedure.title.get(lang),
                 " ".join(procedure.synonyms_in(lang) or procedure.synonyms_in(FALLBACK_LANGUAGE)),
@@ -175,8 +124,8 @@ class Catalog:
 
     # -- import ------------------------------------------------------------------------------
 
-    def import_files(self, paths: Sequence[Path]) -> ImportReport:
-        procedures, problems = load_files(paths)
+    def import_files(self, paths: Sequence[Path], *, trusted: bool = False) -> ImportReport:
+        procedures, problems = load_files(paths, trusted=trusted)
         if problems:
             raise ContentError(
                 ngettext(
@@ -222,25 +171,33 @@ class Catalog:
             "INSERT INTO procedure_themes (procedure_id, theme) VALUES (?, ?)",
             [(procedure.id, theme) for theme in procedure.themes],
         )
-        self.store.executemany(
-            "INSERT INTO procedure_search (procedure_id, lang, title, synonyms, summary, body) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            _search_rows(procedure),
-        )
+        self._index(procedure)
+
+    def _index(self, procedure: Procedure) -> None:
+        for lang, *texts in _search_rows(procedure):
+            cursor = self.store.execute(
+                "INSERT INTO search_rows (procedure_id, lang) VALUES (?, ?)", (procedure.id, lang)
+            )
+            self.store.execute(
+                "INSERT INTO procedure_search (rowid, title, synonyms, summary, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (cursor.lastrowid, *texts),
+            )
 
     def rebuild_search_index(self) -> None:
         """Rewrite every search row from the stored documents (call inside a transaction)."""
         self.store.execute("DELETE FROM procedure_search")
+        self.store.execute("DELETE FROM search_rows")
         for (document,) in self.store.query("SELECT document FROM procedures"):
-            procedure = Procedure.from_json(json.loads(document), document)
-            self.store.executemany(
-                "INSERT INTO procedure_search (procedure_id, lang, title, synonyms, summary, body) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                _search_rows(procedure),
-            )
+            self._index(Procedure.from_json(json.loads(document), document))
 
     def _delete(self, procedure_id: str) -> None:
-        self.store.execute("DELETE FROM procedure_search WHERE procedure_id = ?", (procedure_id,))
+        self.store.execute(
+            "DELETE FROM procedure_search WHERE rowid IN "
+            "(SELECT id FROM search_rows WHERE procedure_id = ?)",
+            (procedure_id,),
+        )
+        self.store.execute("DELETE FROM search_rows WHERE procedure_id = ?", (procedure_id,))
         self.store.execute("DELETE FROM procedures WHERE id = ?", (procedure_id,))
 
     # -- reading -----------------------------------------------------------------------------
@@ -249,7 +206,9 @@ class Catalog:
         row = self.store.query_one("SELECT document FROM procedures WHERE id = ?", (procedure_id,))
         if row is None:
             raise NotFoundError(_("La démarche « {id} » n'existe pas.").format(id=procedure_id))
-        procedure, problems = parse_document(json.loads(row[0]), procedure_id, document=row[0])
+        procedure, problems = parse_document(
+            json.loads(row[0]), procedure_id, document=row[0], trusted=True
+        )
         if procedure is None:  # written by a validated import: only a damaged store gets here
             raise ContentError(
                 _("La démarche « {id} » est abîmée.").format(id=procedure_id), tuple(problems)
@@ -313,8 +272,9 @@ class Catalog:
                 return []
             # A procedure has one row per language: fetch twice the limit, keep the best of each.
             rows = self.store.query(
-                "SELECT procedure_id FROM procedure_search "
-                "WHERE procedure_search MATCH ? AND lang IN (?, ?) "
+                "SELECT r.procedure_id FROM procedure_search "
+                "JOIN search_rows r ON r.id = procedure_search.rowid "
+                "WHERE procedure_search MATCH ? AND r.lang IN (?, ?) "
                 f"ORDER BY bm25(procedure_search, {_WEIGHTS}) LIMIT ?",
                 (expression, language, FALLBACK_LANGUAGE, 2 * limit),
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import fastjsonschema
 
 from app.content import SCHEMA_PATH
 from app.content.model import Procedure
@@ -33,9 +33,22 @@ class Problem:
 
 
 @functools.cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _fast_check() -> Any:
+    """The schema compiled to Python by fastjsonschema: about 20x faster on valid documents."""
+    return fastjsonschema.compile(_schema())
+
+
+@functools.cache
+def _validator() -> Any:
+    """jsonschema's validator, which lists every error with its path (used on invalid documents)."""
+    import jsonschema  # slow to import; only needed once a document is known to be invalid
+
+    return jsonschema.Draft202012Validator(_schema())
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -45,7 +58,7 @@ def json_path(parts: Iterable[Any]) -> str:
     return path
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
+def _schema_message(error: Any) -> str:
     kind = error.validator
     value = error.instance
     if kind == "required":
@@ -101,6 +114,16 @@ def _instance_at(data: Any, path: list[Any]) -> Any:
 
 
 def _schema_problems(file: str, data: Any) -> list[Problem]:
+    try:
+        _fast_check()(data)
+    except fastjsonschema.JsonSchemaException as fast_error:
+        problems = _detailed_problems(file, data)
+        # Both implement the same schema; should they ever disagree, the document is still refused.
+        return problems or [Problem(file, "$", str(fast_error.message))]
+    return []
+
+
+def _detailed_problems(file: str, data: Any) -> list[Problem]:
     problems = []
     for error in _validator().iter_errors(data):
         # `if/then` failures repeat their sub-errors; keep the precise ones only.
@@ -221,12 +244,22 @@ def _walk_problems(file: str, data: dict[str, Any], today: dt.date) -> list[Prob
 
 
 def parse_document(
-    data: Any, file: str, *, document: str = "", today: dt.date | None = None
+    data: Any,
+    file: str,
+    *,
+    document: str = "",
+    today: dt.date | None = None,
+    trusted: bool = False,
 ) -> tuple[Procedure | None, list[Problem]]:
-    """Validate one decoded JSON document; return the procedure, or None and its problems."""
-    problems = _schema_problems(file, data)
-    if problems:
-        return None, problems
+    """Validate one decoded JSON document; return the procedure, or None and its problems.
+
+    `trusted` skips the schema pass for documents that already passed it: the packaged built-in
+    procedures (checked by the test suite) and documents read back from the store.
+    """
+    if not trusted:
+        problems = _schema_problems(file, data)
+        if problems:
+            return None, problems
     problems = _walk_problems(file, data, today or dt.date.today())
     if problems:
         return None, problems
@@ -235,7 +268,7 @@ def parse_document(
 
 
 def load_file(
-    path: Path, *, today: dt.date | None = None
+    path: Path, *, today: dt.date | None = None, trusted: bool = False
 ) -> tuple[Procedure | None, list[Problem]]:
     name = str(path)
     try:
@@ -260,18 +293,18 @@ def load_file(
                 ),
             )
         ]
-    return parse_document(data, name, today=today)
+    return parse_document(data, name, today=today, trusted=trusted)
 
 
 def load_files(
-    paths: Sequence[Path], *, today: dt.date | None = None
+    paths: Sequence[Path], *, today: dt.date | None = None, trusted: bool = False
 ) -> tuple[list[Procedure], list[Problem]]:
     """Load every file; also refuse two files that carry the same procedure id."""
     procedures: list[Procedure] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in paths:
-        procedure, found = load_file(path, today=today)
+        procedure, found = load_file(path, today=today, trusted=trusted)
         problems += found
         if procedure is None:
             continue

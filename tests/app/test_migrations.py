@@ -9,7 +9,7 @@ import pytest
 import sqlcipher3
 
 import app.store
-from app.content.catalog import Catalog, _search_rows
+from app.content.catalog import Catalog
 from app.errors import StoreDamagedError, StoreError
 from app.migrations import LATEST_VERSION, MIGRATIONS
 from app.store import Store
@@ -50,11 +50,7 @@ def _old_store(path: Path, version: int) -> None:
             [(procedure.id, theme) for theme in procedure.themes],
         )
     if version >= 2:
-        conn.executemany(
-            "INSERT INTO procedure_search (procedure_id, lang, title, synonyms, summary, body) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            _search_rows(procedure),
-        )
+        Catalog(Store(conn, path, None))._index(procedure)
     if version >= 3:
         conn.execute(
             "INSERT INTO visit_events (id, procedure_id, outcome, minutes, language, day) "
