@@ -262,27 +262,42 @@ class Catalog:
             if counts.get(t.id, 0)
         ]
 
+    def _ranked(self, match: str, language: str, limit: int) -> list[str]:
+        """Procedure ids for an FTS5 MATCH expression, best first, at most `limit`."""
+        # A procedure has one row per language: fetch twice the limit, keep the best of each.
+        rows = self.store.query(
+            "SELECT r.procedure_id FROM procedure_search "
+            "JOIN search_rows r ON r.id = procedure_search.rowid "
+            "WHERE procedure_search MATCH ? AND r.lang IN (?, ?) "
+            f"ORDER BY bm25(procedure_search, {_WEIGHTS}) LIMIT ?",
+            (match, language, FALLBACK_LANGUAGE, 2 * limit),
+        )
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
+
     def search(
         self, query: str, language: str = FALLBACK_LANGUAGE, limit: int = 20
     ) -> list[ProcedureSummary]:
-        """Procedures that match `query`, best first."""
+        """Procedures that match `query`, best first.
+
+        Procedures whose title or synonyms match come first (ranked among themselves); only when
+        they are fewer than `limit` are matches in summaries and steps ranked after them. This
+        keeps a common word from ranking the whole catalogue when titles already answer.
+        """
+        ids: list[str] = []
         for any_word in (False, True):
             expression = _match_expression(query, any_word=any_word)
             if expression is None:
                 return []
-            # A procedure has one row per language: fetch twice the limit, keep the best of each.
-            rows = self.store.query(
-                "SELECT r.procedure_id FROM procedure_search "
-                "JOIN search_rows r ON r.id = procedure_search.rowid "
-                "WHERE procedure_search MATCH ? AND r.lang IN (?, ?) "
-                f"ORDER BY bm25(procedure_search, {_WEIGHTS}) LIMIT ?",
-                (expression, language, FALLBACK_LANGUAGE, 2 * limit),
-            )
-            if rows:
+            ids = self._ranked(f"{{title synonyms}} : ({expression})", language, limit)
+            if len(ids) < limit:
+                for procedure_id in self._ranked(expression, language, limit):
+                    if procedure_id not in ids:
+                        ids.append(procedure_id)
+                ids = ids[:limit]
+            if ids:
                 break
-        if not rows:
+        if not ids:
             return []
-        ids = list(dict.fromkeys(row[0] for row in rows))[:limit]
         marks = ",".join("?" * len(ids))
         found = {
             item.id: item
