@@ -70,4 +70,50 @@ STANDARD = Theme(
     focus="#c2410c",
 )
 
-THEMES = {STANDARD.id: STANDARD}
+HIGH_CONTRAST_DARK = Theme(
+    id="dark",
+    window="#000000",
+    text="#ffffff",
+    muted="#e6e6e6",
+    button="#1f1f1f",
+    button_text="#ffffff",
+    primary="#ffffff",
+    primary_text="#000000",
+    warning="#2b2100",
+    warning_text="#ffe066",
+    focus="#00e5ff",
+)
+
+HIGH_CONTRAST_LIGHT = Theme(
+    id="light",
+    window="#ffffff",
+    text="#000000",
+    muted="#1f1f1f",
+    button="#ffffff",
+    button_text="#000000",
+    primary="#000000",
+    primary_text="#ffffff",
+    warning="#fff4cc",
+    warning_text="#000000",
+    focus="#0047c2",
+)
+
+YELLOW_ON_BLACK = Theme(
+    id="yellow",
+    window="#000000",
+    text="#ffff00",
+    muted="#ffff99",
+    button="#000000",
+    button_text="#ffff00",
+    primary="#ffff00",
+    primary_text="#000000",
+    warning="#262600",
+    warning_text="#ffff00",
+    focus="#ffffff",
+)
+
+THEMES = {t.id: t for t in (STANDARD, HIGH_CONTRAST_DARK, HIGH_CONTRAST_LIGHT, YELLOW_ON_BLACK)}
+
+
+def theme(theme_id: str) -> Theme:
+    return THEMES.get(theme_id, STANDARD)

@@ -1,0 +1,114 @@
+"""The accessibility audit finds each kind of problem, and every screen of the kiosk passes it."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from accessibility.audit import (
+    RULE_CLIPPED,
+    RULE_CONTRAST,
+    RULE_FOCUS,
+    RULE_KEYBOARD,
+    RULE_NAME,
+    RULE_SCROLL,
+    RULE_TARGET,
+    audit_widget_tree,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_audit_flags_each_kind_of_problem(qtbot):
+    root = QWidget()
+    qtbot.addWidget(root)
+    root.setStyleSheet("QWidget { background: #ffffff; color: #000000; }")
+    layout = QVBoxLayout(root)
+    nameless = QPushButton()
+    nameless.setFixedSize(20, 20)
+    mouse_only = QPushButton("Souris seulement")
+    mouse_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    faint = QLabel("Texte pâle")
+    faint.setStyleSheet("color: #aaaaaa;")
+    cut = QLabel("Un texte bien trop long pour la place qui lui est laissée ici")
+    cut.setFixedWidth(80)
+    wide = QScrollArea()
+    inner = QWidget()
+    inner.setMinimumWidth(3000)
+    wide.setWidget(inner)
+    for widget in (nameless, mouse_only, faint, cut, wide):
+        layout.addWidget(widget)
+    root.resize(600, 500)
+    root.show()
+    qtbot.waitExposed(root)
+
+    result = audit_widget_tree(root, "test")
+    found = {(v.rule, v.widget.split("(")[0]) for v in result.violations}
+    assert (RULE_NAME, "QPushButton") in found
+    assert (RULE_TARGET, "QPushButton") in found
+    assert (RULE_KEYBOARD, "QPushButton") in found
+    assert (RULE_FOCUS, "QPushButton") in found
+    assert (RULE_CONTRAST, "QLabel") in found
+    assert (RULE_CLIPPED, "QLabel") in found
+    assert (RULE_SCROLL, "QScrollArea") in found
+    assert result.checks > len(result.violations)
+
+
+def test_every_screen_in_every_theme_at_100_and_200_percent_passes_the_audit():
+    result = run_cli("a11y-audit")
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    checks, _, problems = lines[-1].partition(" vérifications, ")
+    assert int(checks) > 5000
+    assert problems == "0 problèmes."
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_screenshot_renders_a_step_at_200_percent_in_yellow_on_black(tmp_path):
+    out = tmp_path / "step.png"
+    result = run_cli(
+        "screenshot",
+        "--screen",
+        "step",
+        "--procedure",
+        "carte-vitale",
+        "--theme",
+        "yellow",
+        "--scale",
+        "200",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert _png_size(out) == (1280, 800)
+
+
+def test_screenshot_of_an_unknown_screen_says_which_exist(tmp_path):
+    result = run_cli("screenshot", "--screen", "nowhere", str(tmp_path / "x.png"))
+    assert result.returncode == 1
+    assert "Écran inconnu" in result.stderr and "home" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.png").exists()

@@ -1,0 +1,471 @@
+"""Speech through real espeak-ng (pyttsx3 in worker processes), with or without an audio device.
+
+No mock of the engine: the only fakes are at the edge, a pyttsx3 driver name that does not exist
+(no engine) and an audio player that does not exist (no audio). Where the machine has no audio
+device (CI), the worker still synthesises everything and paces it in real time, so `speaking`,
+`stop()` and the time to first audio are measured on the real code path.
+"""
+
+from __future__ import annotations
+
+import array
+import os
+import select
+import sys
+import threading
+import time
+import wave
+from pathlib import Path
+
+import pytest
+
+from accessibility.speech import (
+    RATES,
+    Speech,
+    list_voices,
+    split_text,
+    synthesize_to_file,
+    voice_for,
+)
+from app.cli import main
+from app.errors import PasapasError
+
+STEP = (
+    "Bonjour. Pour ouvrir votre compte ameli, munissez-vous de votre carte Vitale "
+    "et de votre relevé d'identité bancaire. Appuyez ensuite sur le bouton Suivant."
+)
+LONG = " ".join([STEP] * 8)  # about three minutes of speech
+READY = 20.0  # seconds for a worker to load the engine on a loaded CI machine
+
+
+def _wav_facts(path: Path) -> tuple[float, float, int]:
+    """(duration in seconds, RMS, peak) of a 16-bit WAV."""
+    with wave.open(str(path), "rb") as wav:
+        assert wav.getsampwidth() == 2
+        assert wav.getnchannels() == 1
+        frames = wav.readframes(wav.getnframes())
+        duration = wav.getnframes() / wav.getframerate()
+    samples = array.array("h", frames)
+    assert samples, "the WAV holds no samples"
+    rms = (sum(s * s for s in samples) / len(samples)) ** 0.5
+    return duration, rms, max(abs(s) for s in samples)
+
+
+def _expected_seconds(text: str, words_per_minute: int) -> float:
+    return len(text.split()) / words_per_minute * 60
+
+
+def _descendants(root: int) -> set[int]:
+    """Every live (non-zombie) process below `root`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _dies_within(pid: int, timeout: float) -> bool:
+    """Wait (on a pidfd, no polling) until `pid` has terminated, at most `timeout` seconds."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], timeout)[0]) or not _alive(pid)
+    finally:
+        os.close(fd)
+
+
+# A stand-in for `aplay` (the only fake besides a missing driver): takes raw samples on stdin at
+# the speed a 22,050 Hz, 16-bit mono device would, and notes its pid and the bytes it received.
+PACED_PLAYER = """
+import os, sys, time
+log = open(os.environ["FAKE_PLAYER_LOG"], "a", buffering=1)
+log.write(f"start {os.getpid()}\\n")
+received = 0
+while chunk := sys.stdin.buffer.read(4410):
+    received += len(chunk)
+    time.sleep(len(chunk) / 44100)
+log.write(f"end {os.getpid()} {received}\\n")
+"""
+BROKEN_PLAYER = """
+import sys
+sys.stderr.write("aplay: main:831: audio open error: Device or resource busy\\n")
+sys.exit(1)
+"""
+
+
+def _player(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> Path:
+    script = tmp_path / "fake-aplay"
+    script.write_text(f"#!{sys.executable}\n{source}", encoding="utf-8")
+    script.chmod(0o755)
+    log = tmp_path / "player.log"
+    log.touch()
+    monkeypatch.setenv("PASAPAS_SPEECH_PLAYER", str(script))
+    monkeypatch.setenv("FAKE_PLAYER_LOG", str(log))
+    return log
+
+
+@pytest.fixture
+def speech():
+    statuses: list[str] = []
+    s = Speech(on_status=statuses.append)
+    s.statuses = statuses  # type: ignore[attr-defined]
+    assert s.wait_for(lambda s: s._known, READY), "the speech worker did not start"
+    yield s
+    s.close()
+
+
+# -- the WAV through `pasapas say --to` ------------------------------------------------------------
+
+
+def test_say_to_file_writes_a_non_silent_wav_about_as_long_as_the_text_needs(tmp_path, capsys):
+    out = tmp_path / "step.wav"
+    assert main(["say", "--lang", "fr", "--to", str(out), STEP]) == 0
+    assert str(out) in capsys.readouterr().out
+    duration, rms, peak = _wav_facts(out)
+    expected = _expected_seconds(STEP, 175)
+    assert 0.3 * expected <= duration <= 3 * expected, (duration, expected)
+    assert rms > 300, rms
+    assert peak > 3000, peak
+
+
+def test_slow_rate_gives_a_longer_recording_than_normal(tmp_path):
+    slow, normal = tmp_path / "slow.wav", tmp_path / "normal.wav"
+    synthesize_to_file(STEP, "fr", "slow", slow)
+    synthesize_to_file(STEP, "fr", "normal", normal)
+    slow_seconds, normal_seconds = _wav_facts(slow)[0], _wav_facts(normal)[0]
+    assert slow_seconds > 1.15 * normal_seconds, (slow_seconds, normal_seconds)
+    assert 0.3 * _expected_seconds(STEP, 130) <= slow_seconds <= 3 * _expected_seconds(STEP, 130)
+
+
+def test_arabic_text_is_recorded_with_a_non_silent_voice(tmp_path):
+    out = tmp_path / "ar.wav"
+    synthesize_to_file("مرحبا، اضغط على الزر التالي للمتابعة.", "ar", "normal", out)
+    duration, rms, _peak = _wav_facts(out)
+    assert duration > 0.5
+    assert rms > 300
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["say", "  "], "Le texte à lire est vide."),
+        (["say", "--rate", "vite", "Bonjour"], "Vitesse de lecture inconnue : « vite »"),
+        (["say", "--to", "/no/such/folder/x.wav", "Bonjour"], "Impossible d'écrire le fichier"),
+    ],
+)
+def test_say_with_bad_input_prints_a_french_message_and_fails(argv, message, capsys):
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_say_to_a_folder_is_refused_and_writes_nothing(tmp_path, capsys):
+    assert main(["say", "--to", str(tmp_path), "Bonjour"]) != 0
+    assert "c'est un dossier" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_say_aloud_without_an_audio_output_explains_why_and_fails(monkeypatch, capsys):
+    monkeypatch.setenv("PASAPAS_SPEECH_PLAYER", "/no/such/player")
+    assert main(["say", "Bonjour"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Voix indisponible : le lecteur audio")
+    assert "Traceback" not in err
+
+
+# -- voices ----------------------------------------------------------------------------------------
+
+
+def test_each_language_gets_its_own_voice_from_the_real_voice_list():
+    voices = list_voices()
+    assert len(voices) > 10
+    chosen = {code: voice_for(code, voices) for code in ("fr", "en", "ar", "es", "pt", "uk", "tr")}
+    assert None not in chosen.values(), chosen
+    assert len(set(chosen.values())) == len(chosen), chosen
+    by_id = {v.id: v for v in voices}
+    assert any(lang.startswith("fr") for lang in by_id[chosen["fr"]].languages)
+    assert any(lang.startswith("ar") for lang in by_id[chosen["ar"]].languages)
+
+
+def test_an_unknown_language_is_read_with_the_french_voice():
+    voices = list_voices()
+    assert voice_for("xx", voices) == voice_for("fr", voices)
+    assert voice_for("pt-BR", voices) in {v.id for v in voices}
+
+
+def test_text_is_cut_into_sentences_so_the_first_one_is_heard_sooner():
+    assert split_text("Bonjour. Allez sur ameli.fr puis validez !\nMerci") == [
+        "Bonjour.",
+        "Allez sur ameli.fr puis validez !",
+        "Merci",
+    ]
+    long_sentence = ", ".join(["un mot de plus"] * 40) + "."
+    chunks = split_text(long_sentence)
+    assert len(chunks) > 1
+    assert " ".join(chunks).replace(" ", "") == long_sentence.replace(" ", "")
+
+
+# -- Speech: never blocking, cut at once -----------------------------------------------------------
+
+
+def test_say_and_stop_return_at_once_instead_of_waiting_for_the_speech(speech):
+    # The latency itself (a few ms) is measured by bench/bench_speech.py; a timed test would be
+    # flaky on a loaded machine. Here: a call never waits for the sentence to be spoken.
+    slowest = 0.0
+    for i in range(8):
+        start = time.perf_counter()
+        speech.say(f"{STEP} {i}", "fr" if i % 2 else "ar")
+        slowest = max(slowest, time.perf_counter() - start)
+        if i % 3 == 0:
+            start = time.perf_counter()
+            speech.stop()
+            slowest = max(slowest, time.perf_counter() - start)
+    start = time.perf_counter()
+    speech.stop()
+    slowest = max(slowest, time.perf_counter() - start)
+    assert slowest < 0.5, f"slowest call {slowest * 1000:.1f} ms: it waited for the speech"
+
+
+def test_speaking_lasts_while_the_text_is_read_and_ends_by_itself(speech):
+    speech.say("Bonjour.", "fr")
+    assert speech.speaking
+    assert speech.wait_for(lambda s: s.first_audio_at is not None, READY)
+    assert speech.wait_for(lambda s: not s.speaking, READY)
+
+
+def test_stop_cuts_a_long_text_by_ending_the_speaking_worker(speech):
+    # How fast (goal < 100 ms) is measured by bench/bench_speech.py.
+    exited: dict[int, threading.Event] = {}
+
+    def trace(kind: str, info: dict) -> None:
+        if kind == "exited":
+            exited.setdefault(info["pid"], threading.Event()).set()
+
+    speech._trace = trace
+    assert speech.wait_for(lambda s: s._warm(), READY)
+    speech.say(LONG, "fr")
+    assert speech.wait_for(lambda s: s.first_audio_at is not None, READY)
+    worker = speech._current
+    assert worker is not None and worker.pid is not None
+    event = exited.setdefault(worker.pid, threading.Event())
+    assert speech.speaking, "a three-minute text is still being read"
+
+    start = time.perf_counter()
+    speech.stop()
+    assert not speech.speaking
+    assert event.wait(5), "the speaking worker was still alive after stop()"
+    assert time.perf_counter() - start < 5
+    assert not _alive(worker.pid)
+
+
+def test_a_new_say_cuts_the_previous_one_and_speaks_the_new_text(speech):
+    speech.say(LONG, "fr")
+    assert speech.wait_for(lambda s: s.first_audio_at is not None, READY)
+    first = speech._current
+    speech.say("Étape suivante.", "fr")
+    assert first is not None and first.killed
+    assert speech.wait_for(lambda s: s.first_audio_at is not None, READY)
+    assert speech.wait_for(lambda s: not s.speaking, READY)
+
+
+def test_a_say_right_after_start_up_is_spoken_once_the_worker_is_up():
+    s = Speech(rate="slow")
+    try:
+        s.say("Bonjour.", "fr")
+        assert s.speaking
+        assert s.wait_for(lambda s: s.first_audio_at is not None, READY)
+        assert s.wait_for(lambda s: not s.speaking, READY)
+    finally:
+        s.close()
+
+
+def test_rapid_says_while_the_worker_starts_replace_each_other_without_killing_it():
+    killed: list[dict] = []
+    s = Speech()
+    s._trace = lambda kind, info: killed.append(info) if kind == "killed" else None
+    try:
+        for word in ("Un.", "Deux.", "Trois."):
+            s.say(word, "fr")
+        assert s.wait_for(lambda s: s.first_audio_at is not None, READY)
+        assert s.wait_for(lambda s: not s.speaking, READY)
+        assert killed == []
+    finally:
+        s.close()
+
+
+def test_speaking_writes_nothing_to_disk(monkeypatch, tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    s = Speech()
+    try:
+        s.say("Votre numéro de sécurité sociale est le 1 85 05 78.", "fr")
+        assert s.wait_for(lambda s: s.first_audio_at is not None, READY)
+        assert s.wait_for(lambda s: not s.speaking, READY)
+    finally:
+        s.close()
+    assert list(scratch.iterdir()) == []
+
+
+def test_close_leaves_no_child_process_alive():
+    before = _descendants(os.getpid())
+    s = Speech()
+    s.say(LONG, "fr")
+    assert s.wait_for(lambda s: s.first_audio_at is not None, READY)
+    assert s.wait_for(lambda s: s._warm(), READY), "a standby worker is started"
+    started = _descendants(os.getpid()) - before
+    assert len(started) >= 2
+    s.close()
+    s.close()  # idempotent
+    assert [pid for pid in started if _alive(pid)] == []
+    s.say("Rien.", "fr")  # after close: ignored, no error, no process
+    s.stop()
+    assert not s.speaking
+    assert _descendants(os.getpid()) - before == set()
+
+
+# -- no engine, no audio: silent, never crashing, a French notice for staff ------------------------
+
+
+def test_without_an_engine_speech_stays_usable_and_says_why_in_french(monkeypatch):
+    monkeypatch.setenv("PASAPAS_SPEECH_DRIVER", "no_such_driver")
+    statuses: list[str] = []
+    s = Speech(on_status=statuses.append)
+    try:
+        assert s.wait_for(lambda s: s.status != "", READY)
+        assert not s.available
+        assert s.status.startswith("Voix indisponible : le moteur de synthèse vocale")
+        assert statuses == [s.status]
+        s.say("Bonjour.", "fr")
+        assert not s.speaking
+        s.stop()
+        s.set_rate("slow")
+    finally:
+        s.close()
+
+
+def test_without_an_engine_writing_a_wav_fails_with_a_french_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("PASAPAS_SPEECH_DRIVER", "no_such_driver")
+    with pytest.raises(PasapasError, match=r"^Voix indisponible : le moteur"):
+        synthesize_to_file("Bonjour.", "fr", "normal", tmp_path / "x.wav")
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_without_an_audio_output_speech_is_silent_but_still_paced(monkeypatch):
+    monkeypatch.setenv("PASAPAS_SPEECH_PLAYER", "/no/such/player")
+    statuses: list[str] = []
+    s = Speech(on_status=statuses.append)
+    try:
+        assert s.wait_for(lambda s: s.status != "", READY)
+        assert not s.available
+        assert "lecteur audio" in s.status
+        assert statuses == [s.status]
+        start = time.monotonic()
+        s.say("Bonjour, voici la première étape.", "fr")
+        assert s.wait_for(lambda s: not s.speaking, READY)
+        # Paced like real speech: about two seconds, not the few milliseconds of synthesis.
+        assert time.monotonic() - start > 0.5
+    finally:
+        s.close()
+
+
+def test_an_unknown_rate_is_refused():
+    assert RATES == ("slow", "normal")
+    with pytest.raises(ValueError, match="rate"):
+        Speech(rate="fast")
+
+
+# -- with an audio output (a stand-in player): samples streamed to it, and killed with the worker --
+
+
+def test_with_an_audio_output_the_samples_are_streamed_to_the_player(tmp_path, monkeypatch):
+    log = _player(tmp_path, monkeypatch, PACED_PLAYER)
+    statuses: list[str] = []
+    s = Speech(on_status=statuses.append)
+    try:
+        assert s.wait_for(lambda s: s._known, READY)
+        assert s.available
+        assert s.status == ""
+        assert statuses == []
+        start = time.monotonic()
+        s.say("Bonjour, voici la première étape.", "fr")
+        assert s.wait_for(lambda s: not s.speaking, READY)
+        heard = time.monotonic() - start
+    finally:
+        s.close()
+    ends = [line.split() for line in log.read_text().splitlines() if line.startswith("end")]
+    received = int(ends[-1][2])  # the last player is the one that read the sentence
+    seconds = received / 44100
+    assert 0.3 * _expected_seconds("Bonjour, voici la première étape.", 175) < seconds < 10
+    assert heard >= 0.9 * seconds, "speaking lasts until the player has read everything"
+
+
+def test_stop_kills_the_audio_player_with_the_worker(tmp_path, monkeypatch):
+    _player(tmp_path, monkeypatch, PACED_PLAYER)
+    s = Speech()
+    try:
+        assert s.wait_for(lambda s: s.available, READY)
+        s.say(LONG, "fr")
+        assert s.wait_for(lambda s: s.first_audio_at is not None, READY)
+        worker = s._current
+        assert worker is not None and worker.pid is not None
+        # The worker starts a player per sentence: wait (bounded) until one is reading.
+        players: set[int] = set()
+        tick = threading.Event()
+        deadline = time.monotonic() + READY
+        while not players and time.monotonic() < deadline:
+            players = _descendants(worker.pid)
+            tick.wait(0.005)
+        assert len(players) == 1, "one player is reading the long text"
+        s.stop()
+        assert _dies_within(players.pop(), 5), "the player was still playing after stop()"
+    finally:
+        s.close()
+
+
+def test_pasapas_say_speaks_and_waits_when_there_is_an_audio_output(tmp_path, monkeypatch):
+    log = _player(tmp_path, monkeypatch, PACED_PLAYER)
+    assert main(["say", "--lang", "ar", "--rate", "slow", "مرحبا"]) == 0
+    assert any(line.startswith("end") for line in log.read_text().splitlines())
+
+
+def test_a_failing_audio_device_is_reported_and_speech_goes_on_silently(tmp_path, monkeypatch):
+    _player(tmp_path, monkeypatch, BROKEN_PLAYER)
+    statuses: list[str] = []
+    s = Speech(on_status=statuses.append)
+    try:
+        assert s.wait_for(lambda s: s.status != "", READY)
+        assert not s.available
+        assert s.status == (
+            "Voix indisponible : aucune sortie son (audio open error: Device or resource busy)."
+        )
+        assert statuses == [s.status]
+        s.say("Bonjour.", "fr")
+        assert s.speaking
+        assert s.wait_for(lambda s: not s.speaking, READY)
+    finally:
+        s.close()

@@ -1,0 +1,82 @@
+"""The bar on every screen: voice on/off, repeat, slow voice, text size, colours.
+
+One big control each, reachable by keyboard, each saying its current state in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from accessibility.preferences import Preferences
+from app.i18n import _
+from ui.style import bar_stylesheet
+from ui.widgets import BigButton, FlowLayout, label
+
+
+class AccessBar(QWidget):
+    def __init__(
+        self,
+        *,
+        on_voice: Callable[[], None],
+        on_repeat: Callable[[], None],
+        on_rate: Callable[[], None],
+        on_size: Callable[[], None],
+        on_theme: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self.setObjectName("access-bar")
+        layout = FlowLayout(self)
+        layout.setContentsMargins(24, 12, 24, 0)
+        self.voice_button = BigButton()
+        self.voice_button.setObjectName("voice")
+        self.repeat_button = BigButton()
+        self.repeat_button.setObjectName("repeat")
+        self.rate_button = BigButton()
+        self.rate_button.setObjectName("rate")
+        self.size_button = BigButton()
+        self.size_button.setObjectName("text-size")
+        self.theme_button = BigButton()
+        self.theme_button.setObjectName("theme")
+        for button, action in (
+            (self.voice_button, on_voice),
+            (self.repeat_button, on_repeat),
+            (self.rate_button, on_rate),
+            (self.size_button, on_size),
+            (self.theme_button, on_theme),
+        ):
+            button.clicked.connect(action)
+            layout.addWidget(button)
+        self.notice = label("", "muted")
+        self.notice.setObjectName("voice-notice")
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+    def show_state(self, prefs: Preferences) -> None:
+        self.voice_button.set_text(_("Voix : oui") if prefs.voice else _("Voix : non"))
+        self.voice_button.setAccessibleDescription(_("Lire les étapes à voix haute, ou non"))
+        self.repeat_button.set_text(_("↻ Répéter"))
+        self.repeat_button.setAccessibleDescription(_("Lire encore une fois"))
+        self.repeat_button.setEnabled(prefs.voice)
+        self.rate_button.set_text(_("Lente : oui") if prefs.rate == "slow" else _("Lente : non"))
+        self.rate_button.setAccessibleDescription(_("Lire plus lentement, ou non"))
+        self.rate_button.setEnabled(prefs.voice)
+        self.size_button.set_text(_("A+ {size} %").format(size=prefs.text_size))
+        self.size_button.setAccessibleName(
+            _("Taille du texte : {size} %").format(size=prefs.text_size)
+        )
+        self.size_button.setAccessibleDescription(_("Changer la taille du texte"))
+        self.theme_button.set_text(_("◐ Couleurs : {name}").format(name=prefs.theme_name()))
+        self.theme_button.setAccessibleDescription(
+            _("Changer les couleurs de l'écran. Maintenant : {name}").format(
+                name=prefs.theme_description()
+            )
+        )
+        # The bar grows less than the page: at 200 % and more it would leave no room for it.
+        self.setStyleSheet(bar_stylesheet(min(prefs.scale, 1.5)))
+
+    def show_notice(self, message: str) -> None:
+        """A short note for staff (the voice cannot speak here); hidden when empty."""
+        self.notice.setText(message)
+        self.notice.setVisible(bool(message))

@@ -1,0 +1,180 @@
+"""Builds the real kiosk offscreen and puts every registered screen in each of its states, in
+every theme and text size, for the accessibility audit and for screenshots."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from accessibility.audit import AuditResult, audit_widget_tree
+from accessibility.preferences import Preferences
+from accessibility.themes import THEMES
+from app.guide import follow, route_to
+from app.i18n import set_language
+from app.services import Kiosk
+from app.settings import Paths, Settings
+
+AUDIT_SCALES = (100, 200)
+WINDOW_SIZE = (1280, 800)
+
+
+@contextmanager
+def demo_window(language: str = "fr", size: tuple[int, int] = WINDOW_SIZE) -> Iterator:
+    """A real kiosk window on a throwaway demo store, shown offscreen (or on the display)."""
+    from ui.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    home = Path(tempfile.mkdtemp(prefix="pasapas-audit-"))
+    paths = Paths.under(home).ensure()
+    set_language(language)
+    kiosk = Kiosk.create(paths, "demo", demo=True)
+    window = KioskWindow(paths, Settings(language=language), kiosk=kiosk, locked_down=False)
+    window.resize(*size)
+    window.show()
+    settle(app)
+    try:
+        yield window
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def settle(app: QApplication | None = None) -> None:
+    """Let pending layout and style requests run to the end (they cascade parent by parent)."""
+    app = app or QApplication.instance()
+    for _ in range(4):
+        app.sendPostedEvents()
+        app.processEvents()
+
+
+def open_step(window, procedure_id: str, step_id: str) -> None:
+    window.start_walk(procedure_id)
+    route = route_to(window.walk.procedure, step_id)
+    follow(window.walk, route)
+    window.go("finish" if window.walk.at_end else "step")
+
+
+def _step_of_kind(window, kind: str) -> tuple[str, str]:
+    kiosk = window.kiosk
+    for item in kiosk.procedures("fr"):
+        for step in kiosk.procedure(item.id).steps:
+            if step.kind == kind:
+                return item.id, step.id
+    raise LookupError(kind)
+
+
+def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
+    """(label, show) for every state worth checking, registered screens first."""
+    first = window.kiosk.procedures("fr")[0].id
+    for name in sorted(window.screens):
+        if name == "step":
+            for kind in ("info", "checklist", "choice", "warning"):
+                procedure_id, step_id = _step_of_kind(window, kind)
+                yield f"step:{kind}", lambda p=procedure_id, s=step_id: open_step(window, p, s)
+        elif name == "finish":
+            procedure_id, step_id = _step_of_kind(window, "done")
+            yield "finish", lambda p=procedure_id, s=step_id: open_step(window, p, s)
+        elif name == "overview":
+            yield "overview", lambda: window.go("overview", procedure=first)
+        elif name == "theme":
+            yield "theme", lambda: window.go("theme", theme=None)
+        elif name == "home":
+            yield "home", lambda: window.go("home")
+
+            def searched() -> None:
+                window.go("home")
+                home = window.screens["home"]
+                home.search.setText("carte vitale")
+                home.run_search()
+
+            yield "home:search", searched
+        else:
+            yield name, lambda n=name: window.go(n)
+
+    def warning() -> None:
+        window.go("home")
+        guard = window.inactivity
+        guard.overlay.retranslate(guard.warning_seconds)
+        guard.overlay.setGeometry(window.rect())
+        guard.overlay.show()
+        guard.overlay.raise_()
+
+    yield "inactivity-warning", warning
+
+
+def run_audit(language: str = "fr", progress: Callable[[str], None] | None = None) -> AuditResult:
+    result = AuditResult()
+    app = QApplication.instance() or QApplication([])
+    with demo_window(language) as window:
+        for theme_id in THEMES:
+            for scale in AUDIT_SCALES:
+                window.set_prefs(replace(Preferences(), theme=theme_id, text_size=scale))
+                for label, show in screen_states(window):
+                    window.wipe_visit()
+                    window.set_prefs(replace(Preferences(), theme=theme_id, text_size=scale))
+                    show()
+                    settle(app)
+                    where = f"{label} [{theme_id}, {scale}%]"
+                    result.add(audit_widget_tree(window, where))
+                    window.inactivity.overlay.hide()
+                    if progress is not None:
+                        progress(where)
+    return result
+
+
+def screenshot(
+    out: Path,
+    *,
+    screen: str = "home",
+    procedure: str | None = None,
+    step: str | None = None,
+    theme_id: str = "standard",
+    scale: int = 100,
+    language: str = "fr",
+    size: tuple[int, int] = WINDOW_SIZE,
+) -> Path:
+    """Render one screen offscreen to a PNG (for the README, the docs and reviewers)."""
+    from app.errors import PasapasError
+    from app.i18n import _
+
+    if theme_id not in THEMES:
+        raise PasapasError(
+            _("Thème inconnu : {theme} (possibles : {themes})").format(
+                theme=theme_id, themes=", ".join(THEMES)
+            )
+        )
+    prefs = Preferences(theme=theme_id, text_size=scale).validated()
+    if prefs.text_size != scale:
+        raise PasapasError(
+            _("Taille inconnue : {scale} (possibles : 100, 150, 200, 300)").format(scale=scale)
+        )
+    with demo_window(language, size) as window:
+        if screen not in window.screens:
+            raise PasapasError(
+                _("Écran inconnu : {screen} (possibles : {screens})").format(
+                    screen=screen, screens=", ".join(sorted(window.screens))
+                )
+            )
+        window.set_prefs(prefs)
+        if screen in ("step", "finish"):
+            procedure = procedure or window.kiosk.procedures(language)[0].id
+            chosen = window.kiosk.procedure(procedure)
+            open_step(window, chosen.id, step or chosen.start)
+        elif screen == "overview":
+            window.go("overview", procedure=procedure or window.kiosk.procedures(language)[0].id)
+        else:
+            window.go(screen)
+        settle()
+        image = window.grab()
+        out = Path(out)
+        if not image.save(str(out), "PNG"):
+            raise PasapasError(_("Impossible d'écrire l'image {path}.").format(path=out))
+    return out
