@@ -1,6 +1,9 @@
-"""Synchronisation with the central service (to be built by the sync issue).
+"""Synchronisation with the central service: signed content down, records up.
 
-Will hold the wire protocol, the requests-based client that pulls signed content and pushes the
-outbox, and the reference central service in `sync/server/`. The client may import `app`; the
-server only `sync.protocol` and `app.content`. Nothing in here is used by the kiosk yet.
+`protocol` is the wire format both sides share (limits, record types, statuses, error codes).
+`client` is the kiosk's side, built on `requests`: enrolment, pulling signed content into the
+catalog, pushing the outbox in batches, backoff, and one sync at a time; it may import `app`.
+`server/` is the reference central service (an optional extra); it imports only `sync.protocol`
+and `app.content`, never the kiosk's store or its interface. The protocol is documented in
+`docs/sync-protocol.md`.
 """

@@ -1,0 +1,157 @@
+"""The wire protocol shared by the kiosk's client and the central service (`/api/v1`).
+
+Plain data and pure functions only: limits, the shape of a record, each record type's validator,
+the per-record statuses, the machine-readable error codes. The kiosk turns codes into translated
+sentences; the service never sends a sentence a visitor would read. See `docs/sync-protocol.md`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+API_PREFIX = "/api/v1"
+MAX_BATCH = 500  # records in one POST /records
+MAX_BODY_BYTES = 2 * 1024 * 1024  # any request body, in bytes (413 above)
+MAX_RECORD_BYTES = 8 * 1024  # one record's canonical JSON payload
+CONTENT_PAGE = 200  # procedures in one GET /content answer
+
+# Per-record statuses in the answer to POST /records.
+ACCEPTED = "accepted"  # stored now
+DUPLICATE = "duplicate"  # already had: the same id with the same content
+REJECTED = "rejected"  # never stored; `code` says why; sending it again will not help
+CONFLICT = "conflict"  # the same id with different content (code "409"): needs a person
+STATUSES = (ACCEPTED, DUPLICATE, REJECTED, CONFLICT)
+DONE_STATUSES = (ACCEPTED, DUPLICATE)  # the kiosk may mark these sent
+
+# Error codes (`{"error": code, "reason": "..."}` bodies, and record rejection codes).
+E_UNAUTHORIZED = "unauthorized"
+E_ENROLMENT_CODE = "enrolment_code_invalid"
+E_NO_PUBLISHER_KEY = "no_publisher_key"
+E_MALFORMED = "malformed_request"
+E_TOO_LARGE = "too_large"
+E_BAD_CURSOR = "bad_cursor"
+R_MALFORMED = "malformed_record"
+R_BAD_ID = "bad_id"
+R_UNKNOWN_TYPE = "unknown_type"
+R_INVALID = "invalid_payload"
+R_TOO_LARGE = "record_too_large"
+R_CONFLICT = "409"
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_LANG = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+_ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def canonical_json(value: Any) -> str:
+    """One JSON text per value: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def record_digest(record_type: str, type_version: int, payload: Mapping[str, Any]) -> str:
+    """What "the same content" means: the SHA-256 of type, version and canonical payload."""
+    text = canonical_json({"type": record_type, "type_version": type_version, "payload": payload})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_uuid(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def normalise_enrolment_code(code: str) -> str:
+    """Enrolment codes are typed by people: ignore case, spaces and dashes."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def enrolment_code_alphabet() -> str:
+    return _ENROLMENT_ALPHABET
+
+
+# -- record types ---------------------------------------------------------------------------
+
+
+def _visit_event_v1(payload: Mapping[str, Any]) -> bool:
+    """An anonymous visit event: no person, no time of day. Nothing else is allowed in."""
+    if set(payload) != {"procedure_id", "outcome", "minutes", "language", "day"}:
+        return False
+    procedure_id, minutes = payload["procedure_id"], payload["minutes"]
+    if not isinstance(procedure_id, str) or len(procedure_id) > 64 or not _SLUG.match(procedure_id):
+        return False
+    if payload["outcome"] not in ("finished", "abandoned"):
+        return False
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 1440:
+        return False
+    if not isinstance(payload["language"], str) or not _LANG.match(payload["language"]):
+        return False
+    day = payload["day"]
+    if not isinstance(day, str) or len(day) != 10:
+        return False
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+# type -> version -> validator. The next issues add their own types here.
+RECORD_TYPES: dict[str, dict[int, Callable[[Mapping[str, Any]], bool]]] = {
+    "visit_event": {1: _visit_event_v1},
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record as it travels: a client-made UUID, a type and its version, a JSON payload."""
+
+    id: str
+    type: str
+    type_version: int
+    payload: Mapping[str, Any]
+
+    @property
+    def digest(self) -> str:
+        return record_digest(self.type, self.type_version, self.payload)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "type_version": self.type_version,
+            "payload": dict(self.payload),
+        }
+
+
+def parse_record(raw: object) -> tuple[Record | None, str | None]:
+    """A record from its JSON form, or None and the rejection code."""
+    if not isinstance(raw, dict) or set(raw) != {"id", "type", "type_version", "payload"}:
+        return None, R_MALFORMED
+    if not is_uuid(raw["id"]):
+        return None, R_BAD_ID
+    record_type, version, payload = raw["type"], raw["type_version"], raw["payload"]
+    if (
+        not isinstance(record_type, str)
+        or isinstance(version, bool)
+        or not isinstance(version, int)
+    ):
+        return None, R_MALFORMED
+    if not isinstance(payload, dict):
+        return None, R_MALFORMED
+    validator = RECORD_TYPES.get(record_type, {}).get(version)
+    if validator is None:
+        return None, R_UNKNOWN_TYPE
+    if len(canonical_json(payload).encode("utf-8")) > MAX_RECORD_BYTES:
+        return None, R_TOO_LARGE
+    if not validator(payload):
+        return None, R_INVALID
+    return Record(raw["id"], record_type, version, payload), None

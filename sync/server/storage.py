@@ -1,0 +1,591 @@
+"""The central service's own storage, through SQLAlchemy Core: SQLite (default) or PostgreSQL.
+
+Every method is one transaction. Nothing is kept in the process between calls, so any number of
+service processes may share one PostgreSQL. Secrets are stored hashed (device tokens, enrolment
+codes); records are stored once per id, with the device that sent them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from sync.protocol import (
+    ACCEPTED,
+    CONFLICT,
+    DUPLICATE,
+    R_CONFLICT,
+    Record,
+    canonical_json,
+    enrolment_code_alphabet,
+    normalise_enrolment_code,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "server_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+enrolment_codes = Table(
+    "enrolment_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime, nullable=True),
+    Column("device_id", String(36), nullable=True),
+)
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+    Column("last_seen_at", DateTime, nullable=True),
+)
+publisher_keys = Table(
+    "publisher_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("public_key", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+content = Table(
+    "content",
+    metadata,
+    Column("procedure_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("withdrawn", Boolean, nullable=False),
+    Column("document", Text, nullable=True),
+    Column("signature", String(128), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("published_at", DateTime, nullable=False),
+)
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("type_version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+)
+Index("records_by_device", records.c.device_id)
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the same on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3; anything else is given to SQLAlchemy as is."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class ServiceError(Exception):
+    """An expected refusal; `code` is a `sync.protocol` error code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    site_id: int
+    site: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device_id: str
+    token: str
+    site: str
+    key_id: str
+    public_key: str
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    id: str
+    version: int
+    seq: int
+    withdrawn: bool
+    document: str | None
+    signature: str
+    key_id: str
+
+
+class ServerDB:
+    """The service's database. Thread-safe: every call takes a pooled connection."""
+
+    def __init__(self, url: str, *, now: Callable[[], dt.datetime] = utcnow) -> None:
+        self.url = normalise_url(url)
+        self.now = now
+        self.engine = self._make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+
+    @staticmethod
+    def _make_engine(url: str) -> Engine:
+        if url.startswith("sqlite"):
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+            )
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+                # Let SQLAlchemy's BEGIN through (pysqlite would delay it), and make writers
+                # take the lock up front, so two writers never deadlock on an upgrade.
+                dbapi_connection.isolation_level = None
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")  # an acknowledged record is on disk
+                cursor.execute("PRAGMA foreign_keys = ON")
+                cursor.execute("PRAGMA busy_timeout = 30000")
+                cursor.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(connection: Connection) -> None:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+            return engine
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+    def create_schema(self) -> None:
+        """Create the tables when missing. Safe when several processes start at once."""
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(5046751)"))
+            metadata.create_all(conn, checkfirst=True)
+            if conn.execute(select(meta.c.value).where(meta.c.key == "schema")).first() is None:
+                conn.execute(meta.insert(), [{"key": "schema", "value": SCHEMA_VERSION}])
+                conn.execute(meta.insert(), [{"key": "content_seq", "value": 0}])
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- sites and enrolment --------------------------------------------------------------
+
+    def add_site(self, name: str) -> int:
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(sites.c.id).where(sites.c.name == name)).first()
+            if exists is not None:
+                raise ServiceError("site_exists")
+            result = conn.execute(sites.insert().values(name=name, created_at=self.now()))
+            return int(result.inserted_primary_key[0])
+
+    def enrolment_code(
+        self,
+        site: str,
+        *,
+        ttl: dt.timedelta = dt.timedelta(hours=24),
+        now: dt.datetime | None = None,
+    ) -> tuple[str, dt.datetime]:
+        """A new one-time code for `site`, valid for `ttl`; the code itself is not stored."""
+        alphabet = enrolment_code_alphabet()
+        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        created = now or self.now()
+        expires = created + ttl
+        with self.engine.begin() as conn:
+            site_id = conn.execute(select(sites.c.id).where(sites.c.name == site)).scalar()
+            if site_id is None:
+                raise ServiceError("unknown_site")
+            conn.execute(
+                enrolment_codes.insert().values(
+                    code_hash=sha256_hex(raw),
+                    site_id=site_id,
+                    created_at=created,
+                    expires_at=expires,
+                )
+            )
+        return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}", expires
+
+    def enrol(self, code: str, name: str) -> Enrolment:
+        """Spend a code (once, before it expires) on a new device with a new random token."""
+        now = self.now()
+        token = secrets.token_urlsafe(32)
+        device_id = str(uuid.uuid4())
+        with self.engine.begin() as conn:
+            key = conn.execute(
+                select(publisher_keys.c.key_id, publisher_keys.c.public_key).where(
+                    publisher_keys.c.active.is_(True)
+                )
+            ).first()
+            if key is None:
+                raise ServiceError("no_publisher_key")
+            code_hash = sha256_hex(normalise_enrolment_code(code))
+            spent = conn.execute(
+                update(enrolment_codes)
+                .where(
+                    enrolment_codes.c.code_hash == code_hash,
+                    enrolment_codes.c.used_at.is_(None),
+                    enrolment_codes.c.expires_at > now,
+                )
+                .values(used_at=now, device_id=device_id)
+                .returning(enrolment_codes.c.site_id)
+            ).first()
+            if spent is None:
+                raise ServiceError("enrolment_code_invalid")
+            site_id = spent[0]
+            conn.execute(
+                devices.insert().values(
+                    id=device_id,
+                    site_id=site_id,
+                    name=name[:100],
+                    token_hash=sha256_hex(token),
+                    created_at=now,
+                )
+            )
+            site = conn.execute(select(sites.c.name).where(sites.c.id == site_id)).scalar_one()
+        return Enrolment(device_id, token, site, key.key_id, key.public_key)
+
+    def device_for_token(self, token: str) -> Device | None:
+        """The enrolled, not revoked device holding `token`, or None."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(
+                    devices.c.id,
+                    devices.c.site_id,
+                    sites.c.name,
+                    devices.c.name,
+                    devices.c.last_seen_at,
+                )
+                .join(sites, sites.c.id == devices.c.site_id)
+                .where(devices.c.token_hash == sha256_hex(token), devices.c.revoked_at.is_(None))
+            ).first()
+            if row is None:
+                return None
+            now = self.now()
+            if row[4] is None or now - row[4] > dt.timedelta(minutes=5):
+                conn.execute(update(devices).where(devices.c.id == row[0]).values(last_seen_at=now))
+        return Device(row[0], row[1], row[2], row[3])
+
+    def revoke_device(self, device_id: str) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
+                .values(revoked_at=self.now())
+            )
+            return result.rowcount == 1
+
+    def list_devices(self) -> list[tuple[str, str, str, dt.datetime | None, dt.datetime | None]]:
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(
+                    devices.c.id,
+                    sites.c.name,
+                    devices.c.name,
+                    devices.c.last_seen_at,
+                    devices.c.revoked_at,
+                )
+                .join(sites, sites.c.id == devices.c.site_id)
+                .order_by(sites.c.name, devices.c.created_at)
+            ).all()
+        return [tuple(row) for row in rows]
+
+    # -- publisher key and content -----------------------------------------------------------
+
+    def add_publisher_key(self, key_id: str, public_key: str) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(select(publisher_keys.c.key_id)).first() is not None:
+                raise ServiceError("key_exists")
+            conn.execute(
+                publisher_keys.insert().values(
+                    key_id=key_id, public_key=public_key, created_at=self.now(), active=True
+                )
+            )
+
+    def publisher_key(self) -> tuple[str, str] | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(publisher_keys.c.key_id, publisher_keys.c.public_key).where(
+                    publisher_keys.c.active.is_(True)
+                )
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    def current_versions(self) -> dict[str, tuple[int, bool, str | None]]:
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(
+                    content.c.procedure_id,
+                    content.c.version,
+                    content.c.withdrawn,
+                    content.c.document,
+                )
+            ).all()
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def publish(self, items: Sequence[ContentItem]) -> list[str]:
+        """Store signed items (documents or tombstones) in one transaction; each gets a new seq.
+
+        Returns the ids actually changed (an identical document is not published again).
+        """
+        changed: list[str] = []
+        now = self.now()
+        dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        with self.engine.begin() as conn:
+            for item in items:
+                row = conn.execute(
+                    select(content.c.version, content.c.withdrawn, content.c.document).where(
+                        content.c.procedure_id == item.id
+                    )
+                ).first()
+                if row is not None and (row[0], row[1], row[2]) == (
+                    item.version,
+                    item.withdrawn,
+                    item.document,
+                ):
+                    continue
+                seq = self._next_seq(conn)
+                values = {
+                    "procedure_id": item.id,
+                    "version": item.version,
+                    "seq": seq,
+                    "withdrawn": item.withdrawn,
+                    "document": item.document,
+                    "signature": item.signature,
+                    "key_id": item.key_id,
+                    "published_at": now,
+                }
+                stmt = dialect_insert(content).values(**values)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[content.c.procedure_id],
+                    set_={k: v for k, v in values.items() if k != "procedure_id"},
+                )
+                conn.execute(stmt)
+                changed.append(item.id)
+        return changed
+
+    @staticmethod
+    def _next_seq(conn: Connection) -> int:
+        # The row lock makes publishers take numbers in commit order (so a reader's cursor never
+        # jumps over a number that commits later).
+        return int(
+            conn.execute(
+                update(meta)
+                .where(meta.c.key == "content_seq")
+                .values(value=meta.c.value + 1)
+                .returning(meta.c.value)
+            ).scalar_one()
+        )
+
+    def content_since(self, since: int, limit: int) -> tuple[list[ContentItem], int, bool, int]:
+        """Items changed after `since` (oldest first): (items, next cursor, more, latest seq)."""
+        with self.engine.begin() as conn:
+            latest = int(
+                conn.execute(select(meta.c.value).where(meta.c.key == "content_seq")).scalar_one()
+            )
+            rows = conn.execute(
+                select(
+                    content.c.procedure_id,
+                    content.c.version,
+                    content.c.seq,
+                    content.c.withdrawn,
+                    content.c.document,
+                    content.c.signature,
+                    content.c.key_id,
+                )
+                .where(content.c.seq > since, content.c.seq <= latest)
+                .order_by(content.c.seq)
+                .limit(limit + 1)
+            ).all()
+        more = len(rows) > limit
+        items = [ContentItem(*row) for row in rows[:limit]]
+        cursor = items[-1].seq if more else latest
+        return items, cursor, more, latest
+
+    def latest_seq(self) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(select(meta.c.value).where(meta.c.key == "content_seq")).scalar_one()
+            )
+
+    # -- records ------------------------------------------------------------------------------
+
+    def store_records(self, device_id: str, batch: Sequence[Record]) -> dict[str, tuple[str, str]]:
+        """Store each new id once; say for every id: accepted, duplicate, or conflict ("409")."""
+        outcome: dict[str, tuple[str, str]] = {}
+        first: dict[str, Record] = {}
+        for record in batch:
+            first.setdefault(record.id, record)
+        if not first:
+            return outcome
+        now = self.now()
+        rows = [
+            {
+                "id": record.id,
+                "device_id": device_id,
+                "type": record.type,
+                "type_version": record.type_version,
+                "payload": canonical_json(record.payload),
+                "digest": record.digest,
+                "received_at": now,
+            }
+            for record in first.values()
+        ]
+        dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        with self.engine.begin() as conn:
+            stmt = (
+                dialect_insert(records)
+                .values(rows)
+                .on_conflict_do_nothing(index_elements=[records.c.id])
+                .returning(records.c.id)
+            )
+            inserted = set(conn.execute(stmt).scalars())
+            others = [i for i in first if i not in inserted]
+            existing: dict[str, tuple[str, str]] = {}
+            for chunk in _chunks(others, 500):
+                for rid, owner, digest in conn.execute(
+                    select(records.c.id, records.c.device_id, records.c.digest).where(
+                        records.c.id.in_(chunk)
+                    )
+                ):
+                    existing[rid] = (owner, digest)
+        for record in batch:
+            if record.id in outcome and record is not first[record.id]:
+                # The same id twice in one batch: judge the second against the first.
+                same = record.digest == first[record.id].digest
+                outcome[record.id] = (DUPLICATE, "") if same else (CONFLICT, R_CONFLICT)
+                continue
+            if record.id in inserted:
+                outcome[record.id] = (ACCEPTED, "")
+                continue
+            owner, digest = existing.get(record.id, ("", ""))
+            if owner == device_id and digest == record.digest:
+                outcome[record.id] = (DUPLICATE, "")
+            else:
+                outcome[record.id] = (CONFLICT, R_CONFLICT)
+        return outcome
+
+    def device_record(self, device_id: str, record_id: str) -> dict[str, Any] | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(
+                    records.c.id,
+                    records.c.type,
+                    records.c.type_version,
+                    records.c.payload,
+                    records.c.received_at,
+                ).where(records.c.id == record_id, records.c.device_id == device_id)
+            ).first()
+        if row is None:
+            return None
+        return {
+            "id": row[0],
+            "type": row[1],
+            "type_version": row[2],
+            "payload": row[3],
+            "received_at": row[4],
+        }
+
+    def count_records(self, device_id: str | None = None) -> int:
+        query = select(func.count()).select_from(records)
+        if device_id is not None:
+            query = query.where(records.c.device_id == device_id)
+        with self.engine.begin() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def record_ids(self, device_id: str | None = None) -> list[str]:
+        query = select(records.c.id)
+        if device_id is not None:
+            query = query.where(records.c.device_id == device_id)
+        with self.engine.begin() as conn:
+            return list(conn.execute(query).scalars())
+
+    def stats(self) -> dict[str, Any]:
+        with self.engine.begin() as conn:
+            count = lambda table, *where: int(  # noqa: E731
+                conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+            )
+            by_type = dict(
+                conn.execute(select(records.c.type, func.count()).group_by(records.c.type)).all()
+            )
+            by_site = dict(
+                conn.execute(
+                    select(sites.c.name, func.count(records.c.id))
+                    .select_from(sites)
+                    .join(devices, devices.c.site_id == sites.c.id, isouter=True)
+                    .join(records, records.c.device_id == devices.c.id, isouter=True)
+                    .group_by(sites.c.name)
+                ).all()
+            )
+            return {
+                "sites": count(sites),
+                "devices": count(devices, devices.c.revoked_at.is_(None)),
+                "revoked": count(devices, devices.c.revoked_at.is_not(None)),
+                "procedures": count(content, content.c.withdrawn.is_(False)),
+                "withdrawn": count(content, content.c.withdrawn.is_(True)),
+                "content_seq": int(
+                    conn.execute(
+                        select(meta.c.value).where(meta.c.key == "content_seq")
+                    ).scalar_one()
+                ),
+                "records": count(records),
+                "records_by_type": by_type,
+                "records_by_site": by_site,
+            }
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

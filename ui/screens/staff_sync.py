@@ -1,0 +1,271 @@
+"""Staff: the sync with the central service. Last sync, records waiting, records that need
+attention, errors; "sync now"; and enrolment with the service's address and a one-time code.
+
+Reached with Ctrl+Alt+S after the kiosk's passphrase (`ask_staff_passphrase`). Everything it
+shows comes from `Kiosk.sync_status()`; syncing and enrolling go through the window's
+`SyncRunner`, off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import PasapasError
+from app.i18n import _, ngettext
+from ui.screens import register_screen
+from ui.screens.base import Screen
+from ui.widgets import BigButton, ScrollPage, label
+
+
+class StaffPassphraseDialog(QDialog):
+    """The kiosk's passphrase, asked before a staff screen opens."""
+
+    def __init__(self, parent: QWidget, check: Callable[[str], bool]) -> None:
+        super().__init__(parent)
+        self.check = check
+        self.setObjectName("staff-passphrase")
+        self.setModal(True)
+        self.setWindowTitle(_("Espace des responsables"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        layout.setSpacing(16)
+        layout.addWidget(label(_("Tapez le mot de passe de la borne."), "subtitle"))
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName(_("Mot de passe de la borne"))
+        self.field.returnPressed.connect(self.try_open)
+        layout.addWidget(self.field)
+        self.message = label("", "error")
+        self.message.hide()
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        cancel = BigButton()
+        cancel.set_text(_("Annuler"))
+        cancel.clicked.connect(self.reject)
+        confirm = BigButton(role="primary")
+        confirm.set_text(_("Ouvrir"))
+        confirm.clicked.connect(self.try_open)
+        row.addWidget(cancel)
+        row.addStretch(1)
+        row.addWidget(confirm)
+        layout.addLayout(row)
+
+    def try_open(self) -> None:
+        passphrase = self.field.text()
+        self.field.clear()
+        if self.check(passphrase):
+            self.accept()
+        else:
+            self.message.setText(_("Ce n'est pas le bon mot de passe."))
+            self.message.show()
+
+
+def ask_staff_passphrase(parent: QWidget, check: Callable[[str], bool]) -> bool:
+    dialog = StaffPassphraseDialog(parent, check)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+@register_screen
+class StaffSyncScreen(Screen):
+    name = "staff_sync"
+
+    def __init__(self, nav: Any) -> None:
+        super().__init__(nav)
+        page = ScrollPage()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        body = page.body_layout
+        self.title = label("", "title")
+        self.state = label(selectable=True)
+        self.state.setObjectName("sync-state")
+        self.problems = label("", "error", selectable=True)
+        self.problems.setObjectName("sync-problems")
+        self.problems.hide()
+        self.sync_button = BigButton(role="primary")
+        self.sync_button.setObjectName("sync-now")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.message = label()
+        self.message.setObjectName("sync-message")
+
+        self.enrol_title = label("", "subtitle")
+        self.url_label = label()
+        self.url = QLineEdit()
+        self.url.setObjectName("sync-url")
+        self.url_label.setBuddy(self.url)
+        self.code_label = label()
+        self.code = QLineEdit()
+        self.code.setObjectName("sync-code")
+        self.code_label.setBuddy(self.code)
+        self.ca_label = label()
+        self.ca_bundle = QLineEdit()
+        self.ca_label.setBuddy(self.ca_bundle)
+        self.allow_http_label = label()  # a checkbox's own text does not wrap: say it here
+        self.allow_http = QCheckBox()
+        self.allow_http_label.setBuddy(self.allow_http)
+        self.enrol_button = BigButton()
+        self.enrol_button.setObjectName("sync-enrol")
+        self.enrol_button.clicked.connect(self.enrol)
+        self.back = BigButton()
+        self.back.clicked.connect(lambda: self.nav.go("home"))
+
+        for widget in (
+            self.title,
+            self.state,
+            self.problems,
+            self.sync_button,
+            self.message,
+            self.enrol_title,
+            self.url_label,
+            self.url,
+            self.code_label,
+            self.code,
+            self.ca_label,
+            self.ca_bundle,
+            self.allow_http_label,
+            self.allow_http,
+            self.enrol_button,
+            self.back,
+        ):
+            body.addWidget(widget)
+        body.addStretch(1)
+        self._connected = False
+        self.retranslate()
+
+    @property
+    def runner(self) -> Any:
+        return getattr(self.nav, "sync_runner", None)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Synchronisation avec le service central"))
+        self.sync_button.set_text(_("Synchroniser maintenant"))
+        self.enrol_title.setText(_("Inscrire la borne"))
+        self.url_label.setText(_("Adresse du service (https://…)"))
+        self.url.setAccessibleName(_("Adresse du service"))
+        self.code_label.setText(_("Code d'inscription à usage unique"))
+        self.code.setAccessibleName(_("Code d'inscription"))
+        self.ca_label.setText(_("Fichier de certificats (facultatif)"))
+        self.ca_bundle.setAccessibleName(_("Fichier de certificats"))
+        self.allow_http_label.setText(
+            _("Permettre le HTTP simple vers cette machine (développement seulement)")
+        )
+        self.allow_http.setText(_("HTTP simple"))
+        self.allow_http.setAccessibleName(
+            _("Permettre le HTTP simple vers cette machine (développement seulement)")
+        )
+        self.enrol_button.set_text(_("Inscrire la borne"))
+        self.back.set_text(_("Retour à l'accueil"))
+
+    def first_focus(self) -> QWidget:
+        return self.sync_button
+
+    def enter(self, **params: Any) -> None:
+        runner = self.runner
+        if runner is not None and not self._connected:
+            runner.status_changed.connect(self.refresh)
+            self._connected = True
+        self.message.setText("")
+        self.refresh()
+
+    def wipe(self) -> None:
+        self.code.clear()
+        self.message.setText("")
+
+    # -- showing the state -------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        try:
+            status = self.nav.kiosk.sync_status()
+        except (PasapasError, RuntimeError):
+            return
+        never = _("jamais")
+        lines = []
+        if status.enrolled:
+            lines.append(_("Service : {url}").format(url=status.service_url))
+            lines.append(_("Lieu : {site}").format(site=status.site))
+        else:
+            lines.append(_("La borne n'est pas encore inscrite auprès d'un service central."))
+        lines += [
+            _("Dernier essai : {when}").format(when=status.last_attempt or never),
+            _("Dernière réussite : {when}").format(when=status.last_success or never),
+            ngettext(
+                "{n} enregistrement en attente d'envoi",
+                "{n} enregistrements en attente d'envoi",
+                status.queued,
+            ).format(n=status.queued),
+            ngettext(
+                "{n} enregistrement à vérifier", "{n} enregistrements à vérifier", status.attention
+            ).format(n=status.attention),
+        ]
+        self.state.setText("\n".join(lines))
+        problems = []
+        if status.needs_staff:
+            problems.append(_("Le service refuse cette borne : inscrivez-la à nouveau."))
+        if status.last_error:
+            problems.append(_("Dernière erreur : {message}").format(message=status.last_error))
+        if status.content_problem:
+            problems.append(status.content_problem)
+        problems += [f"{item.id} : {item.problem}" for item in status.attention_items[:5]]
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+        busy = self.runner is not None and self.runner.busy
+        self.sync_button.setEnabled(status.enrolled and not busy)
+        self.enrol_button.setEnabled(not busy)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        runner = self.runner
+        if runner is None:
+            return
+        if runner.sync_now():
+            self.message.setText(_("Synchronisation en cours…"))
+            self.sync_button.setEnabled(False)
+        else:
+            self.message.setText(_("Une synchronisation est déjà en cours."))
+
+    def enrol(self) -> None:
+        runner = self.runner
+        url, code = self.url.text().strip(), self.code.text().strip()
+        if not url or not code:
+            self.message.setText(_("Tapez l'adresse du service et le code d'inscription."))
+            return
+        if runner is None:
+            return
+        started = runner.enroll(
+            url,
+            code,
+            allow_http=self.allow_http.isChecked(),
+            ca_bundle=self.ca_bundle.text().strip(),
+            on_done=self._enrolled,
+            on_error=self._enrol_failed,
+        )
+        if started:
+            self.code.clear()
+            self.message.setText(_("Inscription en cours…"))
+            self.enrol_button.setEnabled(False)
+
+    def _enrolled(self, enrolment: Any) -> None:
+        self.message.setText(
+            _("Borne inscrite (lieu : {site}). Première synchronisation en cours…").format(
+                site=enrolment.site
+            )
+        )
+        self.refresh()
+
+    def _enrol_failed(self, error: Exception) -> None:
+        if isinstance(error, PasapasError):
+            self.message.setText(error.message)
+        else:
+            self.message.setText(_("L'inscription a échoué : {reason}").format(reason=error))
+        self.refresh()
