@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from app.content import builtin_files
 from app.content.catalog import Catalog, problems_text
@@ -176,6 +177,153 @@ def cmd_kiosk(args: argparse.Namespace, paths: Paths) -> int:
     return run_kiosk(demo=args.demo, windowed=args.windowed, paths=paths)
 
 
+def _offscreen() -> None:
+    """Audit and screenshots render without a screen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
+    _offscreen()
+    run_audit = importlib.import_module("ui.audit_driver").run_audit
+    result = run_audit(language=args.lang)
+    for violation in result.violations:
+        print(violation)
+    print(
+        _("{checks} vérifications, {violations} problèmes.").format(
+            checks=result.checks, violations=len(result.violations)
+        )
+    )
+    return 0 if not result.violations else 1
+
+
+def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
+    _offscreen()
+    screenshot = importlib.import_module("ui.audit_driver").screenshot
+    out = screenshot(
+        Path(args.out),
+        screen=args.screen,
+        procedure=args.procedure,
+        step=args.step,
+        theme_id=args.theme,
+        scale=args.scale,
+        language=args.lang,
+    )
+    print(_("Image écrite : {path}").format(path=out))
+    return 0
+
+
+def cmd_say(args: argparse.Namespace, paths: Paths) -> int:
+    # Imported here: the speech engine runs in worker processes only when asked for.
+    speech = importlib.import_module("accessibility.speech")
+    if args.to:
+        speech.synthesize_to_file(args.text, args.lang, args.rate, Path(args.to))
+        print(_("Fichier son écrit : {path}").format(path=args.to))
+    else:
+        speech.speak_and_wait(args.text, args.lang, args.rate)
+    return 0
+
+
+# -- sync and server (imported only when asked for: the server is an optional extra) -------------
+
+
+def cmd_sync(args: argparse.Namespace, paths: Paths) -> int:
+    commands = importlib.import_module("sync.commands")
+    with _open_store(paths) as store:
+        return getattr(commands, args.sync_command)(args, store)
+
+
+def cmd_server(args: argparse.Namespace, paths: Paths) -> int:
+    try:
+        admin = importlib.import_module("sync.server.admin")
+    except ModuleNotFoundError as exc:
+        raise PasapasError(
+            _(
+                "Le service central n'est pas installé ({module}) : pip install 'pasapas[server]'."
+            ).format(module=exc.name)
+        ) from exc
+    return getattr(admin, args.server_command)(args)
+
+
+def _add_sync_parsers(sub: Any) -> None:
+    sync = sub.add_parser("sync", help=_("la synchronisation avec le service central"))
+    actions = sync.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+    enroll = actions.add_parser("enroll", help=_("inscrire la borne avec un code à usage unique"))
+    enroll.add_argument("url", metavar=_("ADRESSE"))
+    enroll.add_argument("code", metavar=_("CODE"))
+    enroll.add_argument(
+        "--ca-bundle", default="", metavar=_("FICHIER"), help=_("certificats d'autorité à utiliser")
+    )
+    enroll.add_argument(
+        "--allow-http",
+        action="store_true",
+        help=_("permettre le HTTP simple vers cette machine (développement)"),
+    )
+    enroll.add_argument("--name", default="", help=_("un nom pour reconnaître la borne"))
+    enroll.set_defaults(func=cmd_sync, sync_command="enroll")
+    actions.add_parser("now", help=_("synchroniser maintenant")).set_defaults(
+        func=cmd_sync, sync_command="now"
+    )
+    actions.add_parser("status", help=_("état de la synchronisation")).set_defaults(
+        func=cmd_sync, sync_command="status"
+    )
+
+
+def _add_server_parsers(sub: Any) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar=_("URL"),
+        help=_("base du service (par défaut : SQLite dans son dossier ; ou postgresql://…)"),
+    )
+    server = sub.add_parser("server", help=_("le service central (extra « server »)"))
+    actions = server.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+    run = actions.add_parser("run", parents=[common], help=_("lancer le service"))
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8443)
+    run.add_argument("--tls-cert", metavar=_("FICHIER"), help=_("certificat TLS (PEM)"))
+    run.add_argument("--tls-key", metavar=_("FICHIER"), help=_("clé du certificat TLS (PEM)"))
+    run.set_defaults(func=cmd_server, server_command="run")
+    site = actions.add_parser("site", help=_("les lieux")).add_subparsers(
+        dest="site_action", required=True, metavar=_("ACTION")
+    )
+    site_add = site.add_parser("add", parents=[common], help=_("ajouter un lieu"))
+    site_add.add_argument("name", metavar=_("NOM"))
+    site_add.set_defaults(func=cmd_server, server_command="site_add")
+    code = actions.add_parser(
+        "enroll-code", parents=[common], help=_("un code d'inscription à usage unique")
+    )
+    code.add_argument("site", metavar=_("LIEU"))
+    code.add_argument("--hours", type=int, default=24, help=_("durée de validité en heures"))
+    code.set_defaults(func=cmd_server, server_command="enroll_code")
+    key_option = argparse.ArgumentParser(add_help=False)
+    key_option.add_argument("--key", metavar=_("FICHIER"), help=_("clé privée de l'éditeur"))
+    actions.add_parser(
+        "keygen", parents=[common, key_option], help=_("créer la clé de l'éditeur")
+    ).set_defaults(func=cmd_server, server_command="keygen")
+    publish = actions.add_parser(
+        "publish", parents=[common, key_option], help=_("valider, signer et publier")
+    )
+    publish.add_argument("paths", nargs="+", metavar=_("FICHIER"))
+    publish.set_defaults(func=cmd_server, server_command="publish")
+    withdraw = actions.add_parser(
+        "withdraw", parents=[common, key_option], help=_("retirer des démarches publiées")
+    )
+    withdraw.add_argument("ids", nargs="+", metavar=_("ID"))
+    withdraw.set_defaults(func=cmd_server, server_command="withdraw")
+    device = actions.add_parser("device", help=_("les bornes inscrites")).add_subparsers(
+        dest="device_action", required=True, metavar=_("ACTION")
+    )
+    revoke = device.add_parser("revoke", parents=[common], help=_("révoquer une borne"))
+    revoke.add_argument("id", metavar=_("ID"))
+    revoke.set_defaults(func=cmd_server, server_command="device_revoke")
+    device.add_parser("list", parents=[common], help=_("lister les bornes")).set_defaults(
+        func=cmd_server, server_command="device_list"
+    )
+    actions.add_parser("stats", parents=[common], help=_("chiffres du service")).set_defaults(
+        func=cmd_server, server_command="stats"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pasapas",
@@ -222,6 +370,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--windowed", action="store_true", help=_("dans une fenêtre (pour le développement)")
     )
     kiosk.set_defaults(func=cmd_kiosk)
+
+    audit = sub.add_parser(
+        "a11y-audit", help=_("vérifier l'accessibilité de chaque écran, thème et taille")
+    )
+    audit.add_argument("--lang", default="fr", help=_("langue de l'interface"))
+    audit.set_defaults(func=cmd_a11y_audit)
+    shot = sub.add_parser("screenshot", help=_("enregistrer l'image d'un écran (PNG)"))
+    shot.add_argument("--screen", default="home", help=_("nom de l'écran"))
+    shot.add_argument("--procedure", help=_("identifiant de la démarche"))
+    shot.add_argument("--step", help=_("identifiant de l'étape"))
+    shot.add_argument("--theme", default="standard", help=_("thème de couleurs"))
+    shot.add_argument("--scale", type=int, default=100, help=_("taille du texte en %%"))
+    shot.add_argument("--lang", default="fr", help=_("langue de l'interface"))
+    shot.add_argument("out", metavar=_("IMAGE.png"))
+    shot.set_defaults(func=cmd_screenshot)
+    say = sub.add_parser("say", help=_("lire un texte à voix haute, ou l'écrire en WAV"))
+    say.add_argument("--lang", default="fr", help=_("langue du texte (fr, en, ar, uk…)"))
+    say.add_argument("--rate", default="normal", help=_("vitesse : slow (lente) ou normal"))
+    say.add_argument("--to", metavar=_("FICHIER.wav"), help=_("écrire le son dans ce fichier"))
+    say.add_argument("text", metavar=_("TEXTE"))
+    say.set_defaults(func=cmd_say)
+    _add_sync_parsers(sub)
+    _add_server_parsers(sub)
     return parser
 
 

@@ -167,3 +167,39 @@ class Walk:
             minutes=round(self.elapsed_seconds() / 60),
             language=self.language,
         )
+
+
+def route_to(procedure: Procedure, step_id: str) -> list[int | None]:
+    """The shortest way from the first step to `step_id`: `None` for Next, an index for an answer.
+
+    Used to open a walk on a given step (screenshots, the accessibility audit, trainers' demos).
+    """
+    steps = {step.id: step for step in procedure.steps}
+    if step_id not in steps:
+        raise GuideError(_("L'étape « {id} » n'existe pas.").format(id=step_id))
+    routes: dict[str, list[int | None]] = {procedure.start: []}
+    queue = [procedure.start]
+    while queue:
+        current = queue.pop(0)
+        if current == step_id:
+            return routes[current]
+        step = steps[current]
+        moves: list[tuple[int | None, str]] = (
+            [(i, c.next) for i, c in enumerate(step.choices)]
+            if step.kind is StepKind.CHOICE
+            else [(None, step.next)] if step.next else []
+        )
+        for move, target in moves:
+            if target not in routes:
+                routes[target] = [*routes[current], move]
+                queue.append(target)
+    raise GuideError(_("L'étape « {id} » ne peut pas être atteinte.").format(id=step_id))
+
+
+def follow(walk: Walk, route: list[int | None]) -> Step:
+    for move in route:
+        if move is None:
+            walk.next()
+        else:
+            walk.choose(move)
+    return walk.current

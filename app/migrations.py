@@ -18,6 +18,19 @@ def _index_existing_procedures(store: Any) -> None:
     Catalog(store).rebuild_search_index()
 
 
+def _queue_existing_visits(store: Any) -> None:
+    """Put the visit events a version-3 store already holds into the new outbox."""
+    from app.outbox import enqueue_existing_visits  # the outbox imports the store: import late
+
+    enqueue_existing_visits(
+        store,
+        store.query(
+            "SELECT id, procedure_id, outcome, minutes, language, day FROM visit_events "
+            "ORDER BY rowid"
+        ),
+    )
+
+
 MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
     # 0 -> 1: procedures and their themes, and a small key/value table for store facts.
     (
@@ -70,6 +83,32 @@ MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
             language TEXT NOT NULL,
             day TEXT NOT NULL
         )""",
+    ),
+    # 3 -> 4: the outbox (records waiting for the central service), the sync state and a short
+    # log of sync problems for staff. Visit events already written are queued too.
+    (
+        """CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            type_version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sent', 'attention')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            problem TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX outbox_by_state ON outbox(state, seq)",
+        """CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE sync_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            message TEXT NOT NULL
+        )""",
+        _queue_existing_visits,
     ),
 )
 

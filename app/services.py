@@ -7,6 +7,7 @@ the end of a visit, checking the admin passphrase) goes through here, never thro
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -19,6 +20,7 @@ from app.content import builtin_files
 from app.content.catalog import Catalog, ImportReport, ProcedureSummary, ThemeEntry
 from app.content.model import Procedure
 from app.guide import Outcome, Walk
+from app.outbox import SyncState, SyncStatus
 from app.settings import Paths, Settings, load_settings
 from app.store import Store
 from app.visits import VisitLog
@@ -108,6 +110,16 @@ class Kiosk:
         outcome = walk.finish() if walk.at_end and walk.state == "walking" else walk.abandon()
         self.visits.record(outcome)
         return outcome
+
+    # -- sync ------------------------------------------------------------------------------------
+
+    def sync_status(self) -> SyncStatus:
+        """Enrolment, last sync, queued records, records that need attention, recent errors."""
+        return SyncState(self.store).status()
+
+    def sync_due(self, now: dt.datetime | None = None) -> bool:
+        """Is an automatic sync due: enrolled, not waiting for staff, and past any backoff?"""
+        return SyncState(self.store).due(now or dt.datetime.now(dt.UTC))
 
     def close(self) -> None:
         self.store.close()

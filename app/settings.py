@@ -68,6 +68,11 @@ class Settings:
     language: str = "fr"
     inactivity_seconds: int = 180
     inactivity_warning_seconds: int = 30
+    # What each new visitor starts with (they can change it; it comes back after the visit).
+    voice: bool = True
+    speech_rate: str = "normal"
+    text_size: int = 100
+    theme: str = "standard"
 
     def validated(self) -> Settings:
         default = Settings()
@@ -83,6 +88,12 @@ class Settings:
             language=language,
             inactivity_seconds=inactivity,
             inactivity_warning_seconds=warning,
+            voice=self.voice if isinstance(self.voice, bool) else default.voice,
+            speech_rate=self.speech_rate if self.speech_rate in ("normal", "slow") else "normal",
+            text_size=self.text_size if self.text_size in (100, 150, 200, 300) else 100,
+            theme=self.theme
+            if self.theme in ("standard", "dark", "light", "yellow")
+            else default.theme,
         )
 
 

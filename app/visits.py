@@ -1,7 +1,8 @@
 """Anonymous visit events: what may remain of a visit once the visitor has gone.
 
 One row per walk that ended: the procedure, finished or abandoned, whole minutes, the language, and
-the day. No name, no answer, no time of day. The sync issue sends these rows up.
+the day. No name, no answer, no time of day. Each is queued in the outbox, in the same
+transaction, for the central service.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.guide import Outcome
+from app.outbox import enqueue
 from app.store import Store
+
+VISIT_EVENT = "visit_event"  # the record type the central service knows these by
+VISIT_EVENT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -27,20 +32,29 @@ class VisitLog:
         self._today = today
 
     def record(self, outcome: Outcome) -> str:
+        """Write the event and its outbox entry together: both land, or neither does."""
         event_id = str(uuid.uuid4())
+        event = {
+            "procedure_id": outcome.procedure_id,
+            "outcome": "finished" if outcome.finished else "abandoned",
+            "minutes": outcome.minutes,
+            "language": outcome.language,
+            "day": self._today().isoformat(),
+        }
         with self.store.transaction():
             self.store.execute(
                 "INSERT INTO visit_events (id, procedure_id, outcome, minutes, language, day) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     event_id,
-                    outcome.procedure_id,
-                    "finished" if outcome.finished else "abandoned",
-                    outcome.minutes,
-                    outcome.language,
-                    self._today().isoformat(),
+                    event["procedure_id"],
+                    event["outcome"],
+                    event["minutes"],
+                    event["language"],
+                    event["day"],
                 ),
             )
+            enqueue(self.store, event_id, VISIT_EVENT, VISIT_EVENT_VERSION, event)
         return event_id
 
     def stats(self) -> VisitStats:

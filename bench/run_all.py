@@ -14,7 +14,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_startup.py", "bench_search.py", "bench_encryption.py")
+SCRIPTS = (
+    "bench_startup.py",
+    "bench_search.py",
+    "bench_encryption.py",
+    "bench_sync_push.py",
+    "bench_sync_nothing_new.py",
+    "bench_sync_pull.py",
+    "bench_sync_fleet.py",
+    "bench_speech.py",
+)
 
 
 def main() -> int:
@@ -42,7 +51,7 @@ def main() -> int:
 
     print("== summary ==")
     for script, status, seconds in summary:
-        print(f"{script:22} {status:22} {seconds:5.0f} s")
+        print(f"{script:26} {status:22} {seconds:5.0f} s")
     return 1 if any(status.startswith("CRASHED") for _, status, _ in summary) else 0
 
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs, on Debian or Ubuntu, the system packages Pas à pas needs at run and test time:
-# the libraries Qt's xcb platform loads, espeak-ng for the voice, fonts that cover Latin, Arabic
-# and Cyrillic, and Xvfb for the real-window test. Elsewhere it says exactly what is missing.
+# the libraries Qt's xcb platform loads, espeak-ng and aplay (alsa-utils) for the voice, fonts
+# that cover Latin, Arabic and Cyrillic, Xvfb for the real-window test, and PostgreSQL for the
+# sync service's tests (the tests start their own throwaway cluster; no service is enabled for
+# them). Elsewhere it says exactly what is missing.
 # Usage: installer/system-deps.sh [--check]
 set -u
 PACKAGES=(
-  espeak-ng libespeak-ng1
+  espeak-ng libespeak-ng1 alsa-utils
   xvfb xauth
   libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0
@@ -13,6 +15,7 @@ PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xinerama0
   libxcb-xkb1 libx11-xcb1
   fonts-dejavu-core fonts-noto-core
+  postgresql
 )
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1

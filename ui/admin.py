@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.i18n import _
-from ui.widgets import BigButton, label
+from ui.widgets import BigButton, TextField, label
 
 
 class AdminExitDialog(QDialog):
@@ -21,7 +21,7 @@ class AdminExitDialog(QDialog):
         layout.setContentsMargins(32, 32, 32, 32)
         layout.setSpacing(16)
         layout.addWidget(label(_("Pour fermer la borne, tapez son mot de passe."), "subtitle"))
-        self.field = QLineEdit()
+        self.field = TextField()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setAccessibleName(_("Mot de passe de la borne"))
         self.field.returnPressed.connect(self.try_close)

@@ -51,6 +51,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pas à pas")
     app.setDesktopFileName("pasapas")
+    speech = None
     try:
         kiosk = None
         if demo:
@@ -62,7 +63,12 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
                 ).format(path=demo_home, passphrase=DEMO_PASSPHRASE),
                 file=sys.stderr,
             )
-        window = KioskWindow(paths, settings, kiosk=kiosk, locked_down=not windowed)
+        holder: dict[str, KioskWindow] = {}
+        speech = _start_speech(settings.speech_rate, holder)
+        window = KioskWindow(
+            paths, settings, kiosk=kiosk, locked_down=not windowed, speech=speech
+        )
+        holder["window"] = window
         if os.environ.get("PASAPAS_REPORT_READY"):
             window.screens["home"].first_paint_callbacks.append(
                 lambda: print("pasapas-ready", flush=True)
@@ -79,8 +85,22 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
             window.showFullScreen()
         return app.exec()
     finally:
+        if speech is not None:
+            speech.close()
         if demo_home is not None:
             shutil.rmtree(demo_home, ignore_errors=True)
+
+
+def _start_speech(rate: str, holder: dict):
+    """The voice engine, in its worker process. A kiosk with no voice still works, silently."""
+    from accessibility.speech import Speech
+
+    def on_status(message: str) -> None:
+        window = holder.get("window")
+        if window is not None:
+            window.voice.report_status(message)
+
+    return Speech(rate=rate, on_status=on_status)
 
 
 def _quit_on_signals(app, window) -> None:

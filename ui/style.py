@@ -9,58 +9,83 @@ TITLE_PX = 40
 SUBTITLE_PX = 30
 MIN_TARGET_PX = 64  # well over the 44 px minimum, for unsure hands
 FOCUS_PX = 4
-FONT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Noto Sans Arabic", "Noto Naskh Arabic")
+DEFAULT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Noto Sans Arabic", "Noto Naskh Arabic")
 
 
-def stylesheet(theme: Theme = STANDARD, scale: float = 1.0) -> str:
+def stylesheet(
+    theme: Theme = STANDARD, scale: float = 1.0, families: tuple[str, ...] = DEFAULT_FAMILIES
+) -> str:
     def px(value: int) -> int:
         return round(value * scale)
 
-    families = ", ".join(f'"{f}"' for f in FONT_FAMILIES)
+    family = ", ".join(f'"{f}"' for f in families)
+    t = theme
     return f"""
     QWidget {{
-        font-family: {families};
+        font-family: {family};
         font-size: {px(BODY_PX)}px;
-        color: {theme.text};
-        background: {theme.window};
+        color: {t.text};
+        background: {t.window};
     }}
     QLabel[role="title"] {{ font-size: {px(TITLE_PX)}px; font-weight: bold; }}
     QLabel[role="subtitle"] {{ font-size: {px(SUBTITLE_PX)}px; font-weight: bold; }}
-    QLabel[role="muted"] {{ color: {theme.muted}; }}
+    QLabel[role="muted"] {{ color: {t.muted}; }}
     QLabel[role="error"] {{
-        color: {theme.warning_text}; background: {theme.warning};
-        border: 3px solid {theme.warning_text}; padding: 12px;
+        color: {t.warning_text}; background: {t.warning};
+        border: 3px solid {t.warning_text}; padding: 12px;
     }}
     QFrame[role="warning"] {{
-        background: {theme.warning}; border: 4px solid {theme.warning_text}; border-radius: 8px;
+        background: {t.warning}; border: 4px solid {t.warning_text}; border-radius: 8px;
     }}
-    QFrame[role="warning"] QLabel {{ color: {theme.warning_text}; background: transparent; }}
+    QFrame[role="warning"] QLabel {{ color: {t.warning_text}; background: {t.warning}; }}
     QPushButton {{
         min-height: {px(MIN_TARGET_PX)}px; min-width: {px(MIN_TARGET_PX)}px;
-        padding: 8px 24px;
-        color: {theme.button_text}; background: {theme.button};
-        border: 2px solid {theme.button_text}; border-radius: 10px;
+        padding: 8px 20px;
+        color: {t.button_text}; background: {t.button};
+        border: 2px solid {t.button_text}; border-radius: 10px;
     }}
-    QPushButton QLabel {{ color: {theme.button_text}; background: transparent; }}
+    QPushButton QLabel {{ color: {t.button_text}; background: {t.button}; }}
     QPushButton[role="primary"] {{
-        color: {theme.primary_text}; background: {theme.primary}; font-weight: bold;
-        border-color: {theme.primary};
+        color: {t.primary_text}; background: {t.primary}; font-weight: bold;
+        border-color: {t.primary};
     }}
-    QPushButton[role="primary"] QLabel {{ color: {theme.primary_text}; }}
+    QPushButton[role="primary"] QLabel {{ color: {t.primary_text}; background: {t.primary}; }}
+    QPushButton:disabled {{ color: {t.muted}; background: {t.window}; border-style: dashed; }}
     QPushButton:focus, QLineEdit:focus, QCheckBox:focus {{
-        border: {FOCUS_PX}px solid {theme.focus};
+        border: {FOCUS_PX}px solid {t.focus};
     }}
-    QPushButton:pressed {{ background: {theme.text}; color: {theme.window}; }}
     QLineEdit {{
         min-height: {px(MIN_TARGET_PX)}px; padding: 4px 12px;
-        border: 2px solid {theme.text}; border-radius: 8px;
+        color: {t.text}; background: {t.window}; placeholder-text-color: {t.muted};
+        border: 2px solid {t.text}; border-radius: 8px;
     }}
-    QCheckBox {{ spacing: 16px; min-height: {px(MIN_TARGET_PX)}px; padding: 4px; }}
-    QCheckBox::indicator {{ width: {px(40)}px; height: {px(40)}px; }}
+    QCheckBox {{
+        spacing: 16px; min-height: {px(MIN_TARGET_PX)}px; padding: 4px;
+        border: 2px solid transparent; border-radius: 8px;
+    }}
+    QCheckBox::indicator {{
+        width: {px(40)}px; height: {px(40)}px;
+        border: 3px solid {t.text}; background: {t.window}; border-radius: 4px;
+    }}
+    QCheckBox::indicator:checked {{ background: {t.text}; }}
     QProgressBar {{
-        min-height: {px(20)}px; border: 2px solid {theme.text}; border-radius: 6px;
-        text-align: center; background: {theme.window};
+        min-height: {px(20)}px; border: 2px solid {t.text}; border-radius: 6px;
+        background: {t.window};
     }}
-    QProgressBar::chunk {{ background: {theme.primary}; }}
+    QProgressBar::chunk {{ background: {t.text}; }}
     QScrollArea {{ border: none; }}
+    QScrollBar:vertical {{ width: {px(24)}px; background: {t.window}; }}
+    QScrollBar::handle:vertical {{ background: {t.muted}; min-height: 40px; border-radius: 6px; }}
+    """
+
+
+def bar_stylesheet(scale: float) -> str:
+    """Sizes only (colours come from the window): the access bar, capped in growth."""
+    return f"""
+    QPushButton {{
+        font-size: {round(BODY_PX * scale * 0.9)}px;
+        min-height: {round(MIN_TARGET_PX * scale)}px;
+        padding: 4px 16px;
+    }}
+    QLabel {{ font-size: {round(BODY_PX * 0.8 * scale)}px; }}
     """

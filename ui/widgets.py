@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeyEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -48,8 +53,60 @@ def clear_layout(layout: QLayout) -> None:
             clear_layout(item.layout())
 
 
-class _EnterClicks:
-    """Return and Enter press the focused button, as Space does."""
+# Self-voicing: the window sets this to a function that speaks a control's label (or to None
+# when the voice is off). Controls call it when they get the keyboard focus or are held down.
+speak_label: Callable[[str], None] | None = None
+HOLD_MS = 700
+_KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+
+
+def _voice(widget: QWidget) -> None:
+    name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
+    if speak_label is not None and name:
+        speak_label(name.replace("&", ""))
+
+
+class _SelfVoicing:
+    """Speaks its label on keyboard focus; a long press speaks it instead of clicking."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() in _KEYBOARD_REASONS:
+            _voice(self)
+
+
+class _HoldToHear(_SelfVoicing):
+    """Return and Enter press the button, as Space does; press and hold to hear it first."""
+
+    def _hold_timer(self) -> QTimer:
+        timer = getattr(self, "_hold", None)
+        if timer is None:
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(HOLD_MS)
+            timer.timeout.connect(self._held)
+            self._hold = timer
+            self._heard = False
+        return timer
+
+    def _held(self) -> None:
+        self._heard = True
+        _voice(self)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._heard = False
+        self._hold_timer().start()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._hold_timer().stop()
+        if getattr(self, "_heard", False):
+            # Explored by ear: let go without pressing.
+            self._heard = False
+            self.setDown(False)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
@@ -58,7 +115,41 @@ class _EnterClicks:
         super().keyPressEvent(event)
 
 
-class BigButton(_EnterClicks, QPushButton):
+class TextField(_SelfVoicing, QLineEdit):
+    """A text field that says its name (never its content) when reached by keyboard."""
+
+
+class _TickBox(_SelfVoicing, QCheckBox):
+    pass
+
+
+class CheckItem(QWidget):
+    """A large tick box with a text that wraps; the text ticks it too. It says its text when
+    reached by keyboard."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        self.box = _TickBox()
+        self.box.setAccessibleName(text)
+        self.box.setMinimumSize(64, 64)
+        self.text_label = label(text)
+        self.text_label.setBuddy(self.box)
+        self.text_label.mousePressEvent = lambda _event: self.box.toggle()
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text_label, 1)
+        self.setFocusProxy(self.box)
+
+    def isChecked(self) -> bool:
+        return self.box.isChecked()
+
+    def text(self) -> str:
+        return self.text_label.text()
+
+
+class BigButton(_HoldToHear, QPushButton):
     def __init__(self, text: str = "", role: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         if role:
@@ -72,7 +163,7 @@ class BigButton(_EnterClicks, QPushButton):
         self.setAccessibleName(text.replace("&", ""))
 
 
-class WrapButton(_EnterClicks, QPushButton):
+class WrapButton(_HoldToHear, QPushButton):
     """A big button whose title and detail wrap on several lines (long titles, answers)."""
 
     def __init__(
@@ -131,3 +222,70 @@ class ScrollPage(QScrollArea):
 
     def to_top(self) -> None:
         self.verticalScrollBar().setValue(0)
+
+
+class FlowLayout(QLayout):
+    """Lays widgets left to right and wraps them onto new lines: rows of buttons that reflow at
+    every text size instead of being clipped or scrolling sideways."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 12) -> None:
+        super().__init__(parent)
+        self._items: list = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int):
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int):
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, apply=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, *, apply: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line_height = area.x(), area.y(), 0
+        for item in self._items:
+            if item.widget() is not None and item.widget().isHidden():
+                continue
+            hint = item.sizeHint()
+            width = min(hint.width(), area.width())
+            if x + width > area.right() + 1 and line_height > 0:
+                x = area.x()
+                y += line_height + self._spacing
+                line_height = 0
+            height = item.heightForWidth(width) if item.hasHeightForWidth() else hint.height()
+            height = max(height, hint.height()) if not item.hasHeightForWidth() else height
+            if apply:
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, height)))
+            x += width + self._spacing
+            line_height = max(line_height, height)
+        return y + line_height - rect.y() + margins.bottom()

@@ -6,17 +6,26 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from accessibility.preferences import Preferences
 from app.errors import PasapasError
 from app.guide import Walk
 from app.i18n import _, current_language
 from app.services import Kiosk
 from app.settings import Paths, Settings
+from ui import widgets
+from ui.access_bar import AccessBar
 from ui.admin import AdminExitDialog
+from ui.fonts import load_fonts
 from ui.inactivity import InactivityGuard
 from ui.screens import Screen, load_screens
+from ui.screens.staff_sync import ask_staff_passphrase
 from ui.style import stylesheet
+from ui.sync_runner import SyncRunner
+from ui.voice import SpeechEngine, Voice, announce
+
+LABEL_DELAY_MS = 150
 
 
 class KioskWindow(QMainWindow):
@@ -27,6 +36,7 @@ class KioskWindow(QMainWindow):
         *,
         kiosk: Kiosk | None = None,
         locked_down: bool = True,
+        speech: SpeechEngine | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk-window")
@@ -37,10 +47,37 @@ class KioskWindow(QMainWindow):
         self.locked_down = locked_down
         self._may_close = False
         self.setWindowTitle(_("Pas à pas"))
-        self.setStyleSheet(stylesheet())
+        self.font_families = load_fonts()
+        self._changing_screen = False
+        self._pending_label = ""
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(LABEL_DELAY_MS)
+        self._label_timer.timeout.connect(self._speak_pending_label)
 
+        # Voice and display: what a visitor may change, reset for the next visitor.
+        self.voice = Voice(speech)
+        self.voice.status_changed.connect(self._voice_status)
+        self.prefs = self.default_prefs()
+        self.access_bar = AccessBar(
+            on_voice=lambda: self.set_prefs(self.prefs.toggled_voice()),
+            on_repeat=self.voice.repeat,
+            on_rate=lambda: self.set_prefs(self.prefs.next_rate()),
+            on_size=lambda: self.set_prefs(self.prefs.next_text_size()),
+            on_theme=lambda: self.set_prefs(self.prefs.next_theme()),
+        )
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.access_bar)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.apply_prefs()
+        widgets.speak_label = self._speak_label
+        if speech is not None and speech.status:
+            self._voice_status(speech.status)
         self.screens: dict[str, Screen] = {}
         for name, cls in load_screens().items():
             screen = cls(self)
@@ -58,13 +95,62 @@ class KioskWindow(QMainWindow):
         exit_shortcut = QShortcut(QKeySequence("Ctrl+Alt+Q"), self)
         exit_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         exit_shortcut.activated.connect(self.close)
+        staff_shortcut = QShortcut(QKeySequence("Ctrl+Alt+S"), self)
+        staff_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        staff_shortcut.activated.connect(self.open_staff_sync)
+        self.sync_runner: SyncRunner | None = None
 
         if kiosk is not None:
+            self._start_sync()
             self.go("home")
         elif paths.store.exists():
             self.go("unlock")
         else:
             self.go("setup")
+
+    # -- voice and display -----------------------------------------------------------------
+
+    def default_prefs(self) -> Preferences:
+        s = self.settings
+        return Preferences(
+            voice=s.voice, rate=s.speech_rate, text_size=s.text_size, theme=s.theme
+        ).validated()
+
+    def set_prefs(self, prefs: Preferences) -> None:
+        self.prefs = prefs.validated()
+        self.apply_prefs()
+
+    def apply_prefs(self) -> None:
+        from accessibility.themes import theme
+
+        self.setStyleSheet(
+            stylesheet(theme(self.prefs.theme), self.prefs.scale, self.font_families)
+        )
+        self.voice.set_enabled(self.prefs.voice)
+        self.voice.set_rate(self.prefs.rate)
+        self.access_bar.show_state(self.prefs)
+
+    def read_aloud(self, text: str, language: str, *, announce_to: QWidget | None = None) -> None:
+        """Read a screen's text aloud (voice on), and tell screen readers about it."""
+        self.voice.read(text, language)
+        if announce_to is not None:
+            announce(announce_to, text)
+
+    def _speak_label(self, text: str) -> None:
+        # Qt moves the focus by itself when a screen hides the focused control: only a visitor's
+        # own Tab should make a control speak, never a screen change.
+        if not self._changing_screen:
+            # Speak once the focus rests: Tab held down must not start and cut a voice per control.
+            self._pending_label = text
+            self._label_timer.start()
+
+    def _speak_pending_label(self) -> None:
+        if self._pending_label:
+            self.voice.label(self._pending_label, self.language)
+            self._pending_label = ""
+
+    def _voice_status(self, message: str) -> None:
+        self.access_bar.show_notice(message)
 
     # -- what screens ask for ---------------------------------------------------------------
 
@@ -83,9 +169,19 @@ class KioskWindow(QMainWindow):
         return self._walk
 
     def go(self, name: str, **params: Any) -> None:
+        self._changing_screen = True
+        try:
+            self._go(name, **params)
+        finally:
+            self._changing_screen = False
+
+    def _go(self, name: str, **params: Any) -> None:
         screen = self.screens[name]
         if screen.needs_store and self._kiosk is None:
             name, screen = "unlock", self.screens["unlock"]
+        if name != self.current_screen:
+            # What the last screen was saying no longer applies; a reading screen starts anew.
+            self.voice.stop()
         try:
             screen.enter(**params)
         except PasapasError:
@@ -100,6 +196,7 @@ class KioskWindow(QMainWindow):
 
     def unlocked(self, kiosk: Kiosk) -> None:
         self._kiosk = kiosk
+        self._start_sync()
         for name in ("unlock", "setup"):
             self.screens[name].wipe()
         self.go("home")
@@ -130,6 +227,9 @@ class KioskWindow(QMainWindow):
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
+        self.voice.forget()
+        if self.prefs != self.default_prefs():
+            self.set_prefs(self.default_prefs())
         self.go("home" if self._kiosk is not None else self.current_screen or "unlock")
 
     # -- window ---------------------------------------------------------------------------------
@@ -153,7 +253,29 @@ class KioskWindow(QMainWindow):
         """The system is stopping the kiosk: the next close needs no passphrase."""
         self._may_close = True
 
+    def _start_sync(self) -> None:
+        """Background sync with the central service (idle until the kiosk is enrolled)."""
+        if self.sync_runner is not None:
+            self.sync_runner.stop()
+        self.sync_runner = SyncRunner(self.kiosk, self)
+        self.sync_runner.content_changed.connect(self._content_changed)
+        self.sync_runner.start()
+
+    def _content_changed(self) -> None:
+        if self.current_screen == "home" and not self.has_visit():
+            self.go("home")
+
+    def open_staff_sync(self) -> None:
+        """Ctrl+Alt+S: the sync screen for staff, after the kiosk's passphrase."""
+        if self._kiosk is not None and ask_staff_passphrase(self, self._kiosk.check_admin):
+            self.go("staff_sync")
+
     def _shutdown(self) -> None:
+        self.voice.stop()
+        if widgets.speak_label == self._speak_label:
+            widgets.speak_label = None
+        if self.sync_runner is not None:
+            self.sync_runner.stop()
         self.inactivity.stop()
         if self._walk is not None and self._kiosk is not None:
             self.wipe_visit()

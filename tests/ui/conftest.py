@@ -31,8 +31,10 @@ def make_window(qtbot, paths):
 
     made = []
 
-    def make(kiosk=None, *, locked_down=False, settings=None):
-        window = KioskWindow(paths, settings or Settings(), kiosk=kiosk, locked_down=locked_down)
+    def make(kiosk=None, *, locked_down=False, settings=None, speech=None):
+        window = KioskWindow(
+            paths, settings or Settings(), kiosk=kiosk, locked_down=locked_down, speech=speech
+        )
         made.append(window)
         return _show(qtbot, window)
 

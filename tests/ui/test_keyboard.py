@@ -22,6 +22,7 @@ def test_a_whole_procedure_walks_with_tab_and_enter(qtbot, window, kiosk):
     qtbot.keyClicks(home.search, "attestation")
     press(qtbot, window, Qt.Key.Key_Return)
     press(qtbot, window, Qt.Key.Key_Tab)  # the search button
+    press(qtbot, window, Qt.Key.Key_Tab)  # the button that clears the search
     press(qtbot, window, Qt.Key.Key_Tab)  # the first result
     widget = focused(window)
     assert isinstance(widget, WrapButton)

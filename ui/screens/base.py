@@ -34,6 +34,9 @@ class Navigator(Protocol):
 
     def unlocked(self, kiosk: Kiosk) -> None: ...
 
+    def read_aloud(self, text: str, language: str, *, announce_to: QWidget | None = None) -> None:
+        """Read aloud (when the visitor's voice is on) and announce to screen readers."""
+
 
 class Screen(QWidget):
     """One full-window page. Subclasses set `name` and fill `enter`, `wipe` and `retranslate`."""

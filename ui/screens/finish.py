@@ -67,6 +67,8 @@ class FinishScreen(Screen):
         self.title.setText(step.title.get(self.nav.language))
         self.text.setText(step.text.get(self.nav.language))
         self.page.to_top()
+        spoken = "\n".join((self.done.text(), self.title.text(), self.text.text()))
+        self.nav.read_aloud(spoken, self.nav.language, announce_to=self.title)
 
     def back(self) -> None:
         walk = self.nav.walk

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.content.catalog import ProcedureSummary
 from app.formatting import minutes
 from app.i18n import _, ngettext
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, WrapButton, add_shown, clear_layout, label
+from ui.widgets import BigButton, ScrollPage, TextField, WrapButton, add_shown, clear_layout, label
 
 SEARCH_DELAY_MS = 300
 
@@ -49,13 +49,17 @@ class HomeScreen(Screen):
 
         search_row = QHBoxLayout()
         self.search_label = label()
-        self.search = QLineEdit()
+        self.search = TextField()
         self.search.setObjectName("search")
-        self.search.setClearButtonEnabled(True)
+        self.clear_button = BigButton()
+        self.clear_button.setObjectName("clear-search")
+        self.clear_button.clicked.connect(self.clear_search)
+        self.clear_button.hide()
         self.search_label.setBuddy(self.search)
         self.search_button = BigButton(role="primary")
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.search_button)
+        search_row.addWidget(self.clear_button)
         body.addWidget(self.search_label)
         body.addLayout(search_row)
 
@@ -98,6 +102,7 @@ class HomeScreen(Screen):
         self.search.setPlaceholderText(_("Par exemple : carte Vitale"))
         self.search.setAccessibleName(_("Chercher une démarche"))
         self.search_button.set_text(_("Chercher"))
+        self.clear_button.set_text(_("Effacer"))
         self.tiles_title.setText(_("Choisissez un thème"))
 
     def first_focus(self) -> QWidget:
@@ -158,7 +163,12 @@ class HomeScreen(Screen):
         self.results_title.show()
         self.tiles_box.hide()
 
+    def clear_search(self) -> None:
+        self.search.clear()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _maybe_show_tiles(self, text: str) -> None:
+        self.clear_button.setVisible(bool(text))
         if not text.strip():
             clear_layout(self.results_box)
             self.results_title.hide()

@@ -75,6 +75,8 @@ class OverviewScreen(Screen):
         self.procedure = self.nav.kiosk.procedure(procedure)
         self._fill(self.procedure)
         self.page.to_top()
+        spoken = "\n".join((self.title.text(), self.summary.text(), self.duration.text()))
+        self.nav.read_aloud(spoken, self.nav.language, announce_to=self.title)
 
     def _fill(self, procedure: Procedure) -> None:
         lang = self.nav.language

@@ -13,7 +13,7 @@ from app.services import Kiosk
 from ui.background import run_in_background
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, label
+from ui.widgets import BigButton, ScrollPage, TextField, label
 
 
 @register_screen
@@ -31,9 +31,9 @@ class SetupScreen(Screen):
         self.title = label("", "title")
         self.intro = label()
         self.first_label = label()
-        self.first = QLineEdit()
+        self.first = TextField()
         self.second_label = label()
-        self.second = QLineEdit()
+        self.second = TextField()
         for field, caption in ((self.first, self.first_label), (self.second, self.second_label)):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             caption.setBuddy(field)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from app.content.model import Step, StepKind
 from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, WrapButton, add_shown, clear_layout, label
+from ui.widgets import BigButton, CheckItem, ScrollPage, WrapButton, add_shown, clear_layout, label
 
 
 @register_screen
@@ -23,20 +23,17 @@ class StepScreen(Screen):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
 
-        top = QVBoxLayout()
-        top.setContentsMargins(48, 24, 48, 0)
+        self.page = ScrollPage()
+        outer.addWidget(self.page, 1)
+        body = self.page.body_layout
+        # Where the visitor is scrolls with the step: at large text sizes nothing is squeezed.
         self.procedure_title = label("", "muted")
         self.progress_label = label("", "subtitle")
         self.progress_label.setObjectName("progress")
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         for widget in (self.procedure_title, self.progress_label, self.progress):
-            top.addWidget(widget)
-        outer.addLayout(top)
-
-        self.page = ScrollPage()
-        outer.addWidget(self.page, 1)
-        body = self.page.body_layout
+            body.addWidget(widget)
         self.warning = QFrame()
         self.warning.setProperty("role", "warning")
         warning_layout = QVBoxLayout(self.warning)
@@ -109,7 +106,7 @@ class StepScreen(Screen):
         self._focus = self.next_button
         if step.kind is StepKind.CHECKLIST:
             for item in step.items:
-                box = QCheckBox(item.get(lang))
+                box = CheckItem(item.get(lang))
                 box.setAccessibleName(item.get(lang))
                 self.answers.addWidget(box)
         if step.kind is StepKind.CHOICE:
@@ -122,8 +119,23 @@ class StepScreen(Screen):
                 self._focus = self._focus or button
         self.next_button.setVisible(step.kind is not StepKind.CHOICE)
         self.page.to_top()
+        self.nav.read_aloud(self.spoken_text(step), lang, announce_to=self.title)
         if self._focus is not None and self.isVisible():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def spoken_text(self, step: Step) -> str:
+        """What the voice reads: progress, title, text, then the items or the answers."""
+        lang = self.nav.language
+        parts = [self.progress_label.text()]
+        if step.kind is StepKind.WARNING:
+            parts.append(_("Attention."))
+        parts += [step.title.get(lang), step.text.get(lang)]
+        if step.tip is not None:
+            parts.append(self.tip.text())
+        parts += [item.get(lang) for item in step.items]
+        for index, choice in enumerate(step.choices, start=1):
+            parts.append(_("Réponse {n} : {answer}").format(n=index, answer=choice.label.get(lang)))
+        return "\n".join(part.rstrip(".") + "." for part in parts if part)
 
     def first_focus(self) -> QWidget | None:
         return self._focus

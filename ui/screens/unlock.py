@@ -13,7 +13,7 @@ from app.services import Kiosk
 from ui.background import run_in_background
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, label
+from ui.widgets import BigButton, ScrollPage, TextField, label
 
 
 @register_screen
@@ -31,7 +31,7 @@ class UnlockScreen(Screen):
         self.title = label("", "title")
         self.intro = label()
         self.field_label = label()
-        self.field = QLineEdit()
+        self.field = TextField()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field_label.setBuddy(self.field)
         self.field.returnPressed.connect(self.submit)

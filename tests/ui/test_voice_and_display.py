@@ -1,0 +1,179 @@
+"""Voice guidance, self-voicing, text size and colours, as a visitor uses them in the kiosk.
+
+The speech engine is replaced at the edge by a recorder (the real engine is tested with real
+espeak-ng in tests/accessibility/test_speech.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
+
+from ui.widgets import HOLD_MS, WrapButton
+
+
+class RecordingSpeech:
+    def __init__(self, status: str = "") -> None:
+        self.calls: list[tuple] = []
+        self._status = status
+
+    def say(self, text: str, language: str) -> None:
+        self.calls.append(("say", text, language))
+
+    def stop(self) -> None:
+        self.calls.append(("stop",))
+
+    def set_rate(self, rate: str) -> None:
+        self.calls.append(("rate", rate))
+
+    @property
+    def available(self) -> bool:
+        return not self._status
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    def close(self) -> None:
+        self.calls.append(("close",))
+
+    def said(self) -> list[str]:
+        return [call[1] for call in self.calls if call[0] == "say"]
+
+
+@pytest.fixture
+def speech():
+    return RecordingSpeech()
+
+
+@pytest.fixture
+def voiced(make_window, kiosk, speech):
+    return make_window(kiosk, speech=speech)
+
+
+def start(qtbot, window, procedure="medecin-traitant"):
+    window.go("overview", procedure=procedure)
+    qtbot.mouseClick(window.screens["overview"].start_button, Qt.MouseButton.LeftButton)
+    return window.screens["step"]
+
+
+def test_each_step_is_read_aloud_when_it_appears_in_french(qtbot, voiced, speech):
+    step = start(qtbot, voiced)
+    text, language = speech.calls[-1][1:]
+    assert language == "fr"
+    assert "Étape 1 sur" in text
+    assert step.title.text() in text
+    qtbot.mouseClick(step.next_button, Qt.MouseButton.LeftButton)
+    # The warning step says "Attention" aloud, not only with a colour and a sign.
+    assert "Attention" in speech.said()[-1]
+    assert step.title.text() in speech.said()[-1]
+
+
+def test_a_question_is_read_with_its_numbered_answers(qtbot, voiced, speech):
+    step = start(qtbot, voiced)
+    qtbot.mouseClick(step.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(step.next_button, Qt.MouseButton.LeftButton)
+    spoken = speech.said()[-1]
+    assert "Réponse 1 : Oui, je sais quel médecin choisir" in spoken
+    assert "Réponse 2 : Non, je cherche un médecin" in spoken
+
+
+def test_repeat_reads_the_step_again(qtbot, voiced, speech):
+    start(qtbot, voiced)
+    before = speech.said()[-1]
+    qtbot.mouseClick(voiced.access_bar.repeat_button, Qt.MouseButton.LeftButton)
+    assert speech.said()[-1] == before
+    assert len([s for s in speech.said() if s == before]) == 2
+
+
+def test_leaving_the_steps_cuts_the_speech(qtbot, voiced, speech):
+    step = start(qtbot, voiced)
+    speech.calls.clear()
+    qtbot.mouseClick(step.quit_button, Qt.MouseButton.LeftButton)
+    assert ("stop",) in speech.calls
+    assert speech.said() == []
+
+
+def test_voice_off_stops_at_once_and_reads_nothing_more(qtbot, voiced, speech):
+    step = start(qtbot, voiced)
+    speech.calls.clear()
+    qtbot.mouseClick(voiced.access_bar.voice_button, Qt.MouseButton.LeftButton)
+    assert ("stop",) in speech.calls
+    assert voiced.access_bar.voice_button.text() == "Voix : non"
+    speech.calls.clear()
+    qtbot.mouseClick(step.next_button, Qt.MouseButton.LeftButton)
+    assert speech.said() == []
+    assert not voiced.access_bar.repeat_button.isEnabled()
+
+
+def test_slow_voice_is_a_visitor_setting_reset_after_the_visit(qtbot, voiced, speech):
+    start(qtbot, voiced)
+    qtbot.mouseClick(voiced.access_bar.rate_button, Qt.MouseButton.LeftButton)
+    assert ("rate", "slow") in speech.calls
+    assert voiced.access_bar.rate_button.text() == "Lente : oui"
+    voiced.wipe_visit()
+    assert speech.calls[-1] == ("rate", "normal") or ("rate", "normal") in speech.calls
+    assert voiced.prefs.rate == "normal"
+
+
+def test_a_control_reached_with_tab_says_its_label(qtbot, voiced, speech):
+    home = voiced.screens["home"]
+    home.search.setFocus()
+    speech.calls.clear()
+    qtbot.keyClick(home.search, Qt.Key.Key_Tab)
+    assert voiced.focusWidget() is home.search_button
+    qtbot.waitUntil(lambda: "Chercher" in speech.said(), timeout=2000)
+    assert speech.said()[-1] == "Chercher"
+
+
+def test_press_and_hold_says_the_label_without_pressing(qtbot, voiced, speech):
+    home = voiced.screens["home"]
+    tile = home.findChild(WrapButton, "theme-retirement")
+    speech.calls.clear()
+    qtbot.mousePress(tile, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(speech.said()), timeout=HOLD_MS * 4)
+    qtbot.mouseRelease(tile, Qt.MouseButton.LeftButton)
+    assert "Retraite" in speech.said()[0]
+    assert voiced.current_screen == "home"  # explored by ear, not opened
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert voiced.current_screen == "theme"
+
+
+def test_no_voice_engine_shows_a_notice_and_the_kiosk_still_works(qtbot, make_window, kiosk):
+    silent = RecordingSpeech(status="Voix indisponible : pas de carte son.")
+    window = make_window(kiosk, speech=silent)
+    notice = window.access_bar.notice
+    assert notice.isVisible()
+    assert "Voix indisponible" in notice.text()
+    step = start(qtbot, window)
+    qtbot.mouseClick(step.next_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen == "step"
+
+
+def test_text_size_cycles_through_the_presets_and_the_page_reflows(qtbot, voiced):
+    start(qtbot, voiced)
+    step = voiced.screens["step"]
+    seen = []
+    for _ in range(4):
+        qtbot.mouseClick(voiced.access_bar.size_button, Qt.MouseButton.LeftButton)
+        seen.append(voiced.prefs.text_size)
+        qtbot.wait(1)
+        assert step.text.font().pixelSize() == round(26 * voiced.prefs.scale)
+        for area in voiced.findChildren(QScrollArea):
+            if area.isVisible():
+                assert area.horizontalScrollBar().maximum() == 0
+    assert seen == [150, 200, 300, 100]
+
+
+def test_colours_cycle_through_the_four_themes_and_come_back_after_the_visit(qtbot, voiced):
+    names = []
+    for _ in range(4):
+        qtbot.mouseClick(voiced.access_bar.theme_button, Qt.MouseButton.LeftButton)
+        names.append(voiced.prefs.theme)
+    assert names == ["dark", "light", "yellow", "standard"]
+    qtbot.mouseClick(voiced.access_bar.theme_button, Qt.MouseButton.LeftButton)
+    assert "#000000" in voiced.styleSheet()  # dark background
+    start(qtbot, voiced)
+    voiced.wipe_visit()
+    assert voiced.prefs.theme == "standard"
