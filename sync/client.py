@@ -41,7 +41,6 @@ USER_AGENT = "pasapas-kiosk/1"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 BACKOFF_BASE = 15.0  # seconds after the first failure
 BACKOFF_CAP = 30 * 60.0  # never wait longer than this between tries
-SYNC_INTERVAL = 15 * 60.0  # between two syncs when all is well
 
 
 class SyncError(PasapasError):

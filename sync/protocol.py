@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+SYNC_INTERVAL = 15 * 60.0  # seconds between two syncs when all is well
+
 API_PREFIX = "/api/v1"
 MAX_BATCH = 500  # records in one POST /records
 MAX_BODY_BYTES = 2 * 1024 * 1024  # any request body, in bytes (413 above)

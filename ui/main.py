@@ -36,6 +36,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
         print(problem, file=sys.stderr)
         return 2
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.window import KioskWindow
@@ -64,11 +65,16 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
                 file=sys.stderr,
             )
         holder: dict[str, KioskWindow] = {}
-        speech = _start_speech(settings.speech_rate, holder)
-        window = KioskWindow(
-            paths, settings, kiosk=kiosk, locked_down=not windowed, speech=speech
-        )
+        window = KioskWindow(paths, settings, kiosk=kiosk, locked_down=not windowed)
         holder["window"] = window
+
+        def start_voice() -> None:
+            # After the first paint: the worker process starts while the visitor looks.
+            nonlocal speech
+            speech = _start_speech(window.prefs.rate, holder)
+            window.voice.attach(speech)
+
+        QTimer.singleShot(0, start_voice)
         if os.environ.get("PASAPAS_REPORT_READY"):
             window.screens["home"].first_paint_callbacks.append(
                 lambda: print("pasapas-ready", flush=True)

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.services import Kiosk
 from app.store import Store
-from sync.client import SYNC_INTERVAL, SyncEngine, SyncReport, enroll, probe
+
+if TYPE_CHECKING:
+    from sync.client import SyncReport
+
+# sync.client brings requests and urllib3 (over 100 ms to import): loaded with the first sync,
+# after the home screen is up, not at start-up.
 from ui.background import run_in_background
 
 
@@ -34,13 +39,15 @@ class SyncRunner(QObject):
         first_delay_ms: int = 5_000,
         check_ms: int = 30_000,
         probe_ms: int = 15_000,
-        interval_s: float = SYNC_INTERVAL,
+        interval_s: float | None = None,
     ) -> None:
         super().__init__(parent)
         self._kiosk = kiosk
         self._first_delay_ms = first_delay_ms
         self._check_ms = check_ms
         self._probe_ms = probe_ms
+        if interval_s is None:
+            from sync.protocol import SYNC_INTERVAL as interval_s
         self._interval_ms = int(interval_s * 1000)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -91,6 +98,8 @@ class SyncRunner(QObject):
             return False
 
         def work() -> Any:
+            from sync.client import enroll
+
             return enroll(self._store(), url, code, allow_http=allow_http, ca_bundle=ca_bundle)
 
         def done(result: Any) -> None:
@@ -129,7 +138,7 @@ class SyncRunner(QObject):
         elif due:
             self._run(self._sync_work, self._synced)
         elif status.offline:
-            self._run(lambda: probe(self._store()), self._probed)
+            self._run(self._probe_work, self._probed)
         else:
             self._schedule(self._check_ms)
 
@@ -140,7 +149,14 @@ class SyncRunner(QObject):
             self._worker_store = self._store_source.reopen()
         return self._worker_store
 
+    def _probe_work(self) -> bool:
+        from sync.client import probe
+
+        return probe(self._store())
+
     def _sync_work(self) -> SyncReport:
+        from sync.client import SyncEngine
+
         return SyncEngine(self._store(), stop=self._stop).sync_once()
 
     def _run(self, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:

@@ -101,7 +101,8 @@ class KioskWindow(QMainWindow):
         self.sync_runner: SyncRunner | None = None
 
         if kiosk is not None:
-            self._start_sync()
+            # After the first paint: the home screen does not wait for the sync worker.
+            QTimer.singleShot(0, self._start_sync_if_open)
             self.go("home")
         elif paths.store.exists():
             self.go("unlock")
@@ -252,6 +253,10 @@ class KioskWindow(QMainWindow):
     def allow_close(self) -> None:
         """The system is stopping the kiosk: the next close needs no passphrase."""
         self._may_close = True
+
+    def _start_sync_if_open(self) -> None:
+        if self._kiosk is not None and self.sync_runner is None:
+            self._start_sync()
 
     def _start_sync(self) -> None:
         """Background sync with the central service (idle until the kiosk is enrolled)."""
