@@ -1,4 +1,4 @@
-"""Encryption: the store's own workload on SQLCipher vs plain stdlib sqlite3, same code.
+"""Encryption: the store's own workload on SQLCipher vs the same SQLite with no key, same code.
 
 Each engine runs, 3 times alternating, in a fresh folder: Store.create, import of the built-in
 procedures, 10,000 visit events in one transaction (executemany), visit events one per
