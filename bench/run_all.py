@@ -23,6 +23,7 @@ SCRIPTS = (
     "bench_sync_pull.py",
     "bench_sync_fleet.py",
     "bench_speech.py",
+    "bench_audit.py",
 )
 
 
