@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.guide import Walk
 from app.services import Kiosk
 from app.settings import Paths
+from ui.widgets import ScrollPage
 
 
 class Navigator(Protocol):
@@ -58,6 +59,18 @@ class Screen(QWidget):
 
     def retranslate(self) -> None:
         """The interface language changed: set every fixed text again."""
+
+    def _scrolling_page(self) -> tuple[QVBoxLayout, ScrollPage]:
+        """The usual frame of a screen: a page that scrolls up and down, filling the screen.
+
+        Returns the screen's outer layout (for a button bar under the page) and the page (its
+        `body_layout` takes the content).
+        """
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.page = ScrollPage()
+        outer.addWidget(self.page, 1)
+        return outer, self.page
 
     def first_focus(self) -> QWidget | None:
         """The widget that takes the keyboard focus when the screen appears."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, label
+from ui.widgets import BigButton, label
 
 
 @register_screen
@@ -18,11 +18,8 @@ class FinishScreen(Screen):
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.page = ScrollPage()
-        outer.addWidget(self.page, 1)
-        body = self.page.body_layout
+        outer, page = self._scrolling_page()
+        body = page.body_layout
         self.done = label("", "subtitle")
         self.title = label("", "title")
         self.title.setObjectName("finish-title")

@@ -12,7 +12,7 @@ from app.formatting import minutes
 from app.i18n import _, ngettext
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, TextField, WrapButton, add_shown, clear_layout, label
+from ui.widgets import BigButton, TextField, WrapButton, add_shown, clear_layout, label
 
 SEARCH_DELAY_MS = 300
 
@@ -36,11 +36,8 @@ class HomeScreen(Screen):
         super().__init__(nav)
         self._painted = False
         self.first_paint_callbacks: list[Any] = []
-        self.page = ScrollPage()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.page)
-        body = self.page.body_layout
+        _outer, page = self._scrolling_page()
+        body = page.body_layout
 
         self.title = label("", "title")
         self.intro = label()

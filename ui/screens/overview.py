@@ -11,7 +11,7 @@ from app.formatting import long_date, minutes
 from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, clear_layout, label
+from ui.widgets import BigButton, clear_layout, label
 
 
 @register_screen
@@ -21,11 +21,8 @@ class OverviewScreen(Screen):
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
         self.procedure: Procedure | None = None
-        self.page = ScrollPage()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.page, 1)
-        body = self.page.body_layout
+        outer, page = self._scrolling_page()
+        body = page.body_layout
         self.title = label("", "title")
         self.summary = label()
         self.audience_title = label("", "subtitle")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.errors import PasapasError
 from app.i18n import _
@@ -13,7 +13,7 @@ from app.services import Kiosk
 from ui.background import run_in_background
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, TextField, label
+from ui.widgets import BigButton, TextField, label
 
 
 @register_screen
@@ -23,10 +23,7 @@ class SetupScreen(Screen):
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
-        page = ScrollPage()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
+        _outer, page = self._scrolling_page()
         body = page.body_layout
         self.title = label("", "title")
         self.intro = label()

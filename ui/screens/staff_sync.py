@@ -24,7 +24,7 @@ from app.errors import PasapasError
 from app.i18n import _, ngettext
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, ScrollPage, label
+from ui.widgets import BigButton, label
 
 
 class StaffPassphraseDialog(QDialog):
@@ -81,10 +81,7 @@ class StaffSyncScreen(Screen):
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
-        page = ScrollPage()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
+        _outer, page = self._scrolling_page()
         body = page.body_layout
         self.title = label("", "title")
         self.state = label(selectable=True)

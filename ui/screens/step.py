@@ -11,7 +11,7 @@ from app.content.model import Step, StepKind
 from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, CheckItem, ScrollPage, WrapButton, add_shown, clear_layout, label
+from ui.widgets import BigButton, CheckItem, WrapButton, add_shown, clear_layout, label
 
 
 @register_screen
@@ -20,12 +20,8 @@ class StepScreen(Screen):
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-
-        self.page = ScrollPage()
-        outer.addWidget(self.page, 1)
-        body = self.page.body_layout
+        outer, page = self._scrolling_page()
+        body = page.body_layout
         # Where the visitor is scrolls with the step: at large text sizes nothing is squeezed.
         self.procedure_title = label("", "muted")
         self.progress_label = label("", "subtitle")

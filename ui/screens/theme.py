@@ -11,7 +11,7 @@ from app.i18n import _
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.screens.home import procedure_button
-from ui.widgets import BigButton, ScrollPage, add_shown, clear_layout, label
+from ui.widgets import BigButton, add_shown, clear_layout, label
 
 
 @register_screen
@@ -21,11 +21,8 @@ class ThemeScreen(Screen):
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
         self.theme_id: str | None = None
-        self.page = ScrollPage()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.page)
-        body = self.page.body_layout
+        _outer, page = self._scrolling_page()
+        body = page.body_layout
         self.home_button = BigButton()
         self.home_button.clicked.connect(lambda: self.nav.go("home"))
         self.title = label("", "title")
