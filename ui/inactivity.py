@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.i18n import _, ngettext
+from ui.voice import announce
 from ui.widgets import BigButton, label
 
 _ACTIVITY = frozenset(
@@ -62,6 +63,8 @@ class InactivityOverlay(QWidget):
         )
         self.countdown.setAccessibleName(self.countdown.text())
         self.button.set_text(_("Je suis toujours là"))
+        # Screen readers hear the question, then every tick of the countdown.
+        announce(self.countdown, f"{self.question.text()} {self.countdown.text()}")
 
 
 class InactivityGuard(QObject):
