@@ -76,12 +76,14 @@ class InactivityGuard(QObject):
         warning_seconds: int,
         has_visit: Callable[[], bool],
         on_expired: Callable[[], None],
+        on_warning: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.warning_seconds = warning_seconds
         self.has_visit = has_visit
         self.on_expired = on_expired
+        self.on_warning = on_warning
         self.overlay = InactivityOverlay(window)
         self.overlay.button.clicked.connect(self.still_here)
         self._left = warning_seconds
@@ -129,6 +131,11 @@ class InactivityGuard(QObject):
         self.overlay.raise_()
         self.overlay.button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.tick.start()
+        if self.on_warning is not None:  # read aloud for a visitor who cannot see it
+            self.on_warning(
+                f"{self.overlay.question.text()} {self.overlay.countdown.text()} "
+                f"{self.overlay.button.text()}"
+            )
 
     def _tick(self) -> None:
         self._left -= 1

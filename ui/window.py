@@ -91,6 +91,7 @@ class KioskWindow(QMainWindow):
             warning_seconds=settings.inactivity_warning_seconds,
             has_visit=self.has_visit,
             on_expired=self.wipe_visit,
+            on_warning=lambda text: self.voice.read(text, self.language),
         )
         exit_shortcut = QShortcut(QKeySequence("Ctrl+Alt+Q"), self)
         exit_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)

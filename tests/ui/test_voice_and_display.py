@@ -177,3 +177,12 @@ def test_colours_cycle_through_the_four_themes_and_come_back_after_the_visit(qtb
     start(qtbot, voiced)
     voiced.wipe_visit()
     assert voiced.prefs.theme == "standard"
+
+
+def test_the_inactivity_warning_is_read_aloud(qtbot, voiced, speech):
+    start(qtbot, voiced)
+    voiced.inactivity.set_timeouts(idle_ms=50, warning_seconds=30)
+    qtbot.waitUntil(voiced.inactivity.overlay.isVisible, timeout=3000)
+    spoken = speech.said()[-1]
+    assert "Êtes-vous toujours là ?" in spoken
+    assert "Je suis toujours là" in spoken
