@@ -91,6 +91,9 @@ class Kiosk:
     def procedures(self, language: str, theme: str | None = None) -> list[ProcedureSummary]:
         return self.catalog.list(language, theme)
 
+    def procedure_count(self) -> int:
+        return self.catalog.count()
+
     def search(self, query: str, language: str) -> list[ProcedureSummary]:
         return self.catalog.search(query, language)
 
