@@ -32,6 +32,12 @@ each sentence is ready:
 - with no player or no audio device, a null output that paces the samples in real time, so that
   "speaking" lasts as long as the speech would have, with or without a sound card.
 
+The speed goes inside each sentence as an espeak embedded command (Ctrl-A, number, "S"), not only
+through `setProperty("rate")`: libespeak-ng queues a parameter change behind the synthesis still
+finishing, and about one sentence in ten came out at the previous (or the driver's default 200 wpm)
+speed. The embedded command is read with the text, so each sentence gets the speed it asked for.
+Control characters are removed from the text first, so content cannot carry commands of its own.
+
 Nothing that is spoken is written to disk, except by the explicit `save` command. No text is ever
 printed or logged: events carry ids, timings and error details only.
 """
@@ -116,6 +122,9 @@ def voice_for(language: str, voices: Iterable[VoiceLike]) -> str | None:
         if found is not None:
             return found
     return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def split_text(text: str) -> list[str]:
@@ -376,6 +385,49 @@ class BufferOutput(Output):
         """Nothing to wait for: the samples are all in `data`."""
 
 
+def _tame_espeak_driver(engine: Any) -> threading.Event | None:
+    """Make pyttsx3 2.99's espeak driver safe for one sentence after another, and return an Event
+    set once libespeak-ng's callback has wholly returned from the end of a sentence (None with any
+    other driver).
+
+    Two races cut sentences short, in about one text in ten:
+    - `runAndWait` queues an `endLoop` that calls the driver's `stop()`; when libespeak-ng is still
+      winding down the previous sentence, `IsPlaying()` is true, so `stop()` cancels, and the
+      `_stopping` flag it leaves then cancels the sentence just started: a cut WAV arrives.
+      This worker never stops speech through pyttsx3 (it is killed instead), so `stop()` is
+      disabled on this driver.
+    - `runAndWait` may return before the sentence is synthesised, and the driver's callback, on
+      libespeak-ng's own thread, resets its state (`_speaking`, the sample buffer) after writing the
+      WAV; the next sentence must not start before that. The callback is wrapped to set the Event.
+    """
+    try:
+        from pyttsx3.drivers import _espeak
+        from pyttsx3.drivers.espeak import EspeakDriver
+    except Exception:  # no espeak driver in this pyttsx3 (or no libespeak): nothing to guard
+        return None
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if not isinstance(driver, EspeakDriver):
+        return None
+    driver.stop = lambda: None
+    idle = threading.Event()
+    idle.set()
+    on_synth = driver._onSynth
+
+    def guarded(wav: Any, numsamples: int, events: Any) -> int:
+        ended, i = False, 0
+        while events[i].type != _espeak.EVENT_LIST_TERMINATED:
+            ended = ended or events[i].type == _espeak.EVENT_MSG_TERMINATED
+            i += 1
+        try:
+            return on_synth(wav, numsamples, events)
+        finally:
+            if ended:
+                idle.set()
+
+    _espeak.SetSynthCallback(guarded)
+    return idle
+
+
 class Worker:
     def __init__(self, engine: Any, emit: Emit, output: str, player: str) -> None:
         self.engine = engine
@@ -389,6 +441,7 @@ class Worker:
         self._voice: str | None = None
         self._pipe = WavPipe() if sys.platform.startswith("linux") else None
         self._sent = 0
+        self._idle = _tame_espeak_driver(engine)
 
     def _configure(self, language: str, rate: str) -> None:
         voice = voice_for(language, self.voices)
@@ -397,14 +450,19 @@ class Worker:
             self._voice = voice
         self.engine.setProperty("rate", RATE_WPM.get(rate, RATE_WPM["normal"]))
 
-    def _synthesise(self, text: str, output: Output) -> None:
+    def _synthesise(self, text: str, rate: str, output: Output) -> None:
         assert self._pipe is not None
         self._pipe.expect(output)
-        for chunk in split_text(text):
-            self.engine.save_to_file(chunk, self._pipe.path)
+        speed = f"\x01{RATE_WPM.get(rate, RATE_WPM['normal'])}S "
+        for chunk in split_text(_CONTROL.sub(" ", text)):
+            if self._idle is not None:
+                self._idle.clear()
+            self.engine.save_to_file(speed + chunk, self._pipe.path)
             self.engine.runAndWait()
             self._sent += 1
             self._pipe.wait(self._sent, timeout=30)
+            if self._idle is not None and not self._idle.wait(timeout=30):
+                raise TimeoutError("the engine did not finish the sentence")
 
     def say(self, uid: int, text: str, language: str, rate: str) -> None:
         self._configure(language, rate)
@@ -418,7 +476,7 @@ class Worker:
                 else NullOutput(self.emit, uid)
             )
             try:
-                self._synthesise(text, output)
+                self._synthesise(text, rate, output)
             finally:
                 output.finish()
         self.emit({"event": "done", "id": uid})
@@ -432,7 +490,7 @@ class Worker:
             return
         buffer = BufferOutput(self.emit, uid)
         try:
-            self._synthesise(text, buffer)
+            self._synthesise(text, rate, buffer)
         except Exception as exc:
             self.emit({"event": "error", "id": uid, "code": "synth", "detail": type(exc).__name__})
             return

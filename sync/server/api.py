@@ -131,7 +131,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class BodyLimit:
-    """Refuse with 413 any request body over `limit` bytes, before the application reads it."""
+    """Refuse with 413 any request body over `limit` bytes, before the application reads it.
+
+    The rest of a refused body is read and dropped (up to `DRAIN_FACTOR` times the limit) before
+    the answer goes out: closing a socket with unread bytes in it makes the kernel send a reset,
+    which can reach the client before it has read the 413, so it would see a broken connection
+    instead of the reason.
+    """
+
+    DRAIN_FACTOR = 8
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -144,6 +152,8 @@ class BodyLimit:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
+            if length.isdigit() and int(length) <= self.limit * self.DRAIN_FACTOR:
+                await self._drain(receive, 0)
             await _too_large(send)
             return
         chunks: list[bytes] = []
@@ -156,6 +166,8 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
+                if message.get("more_body", False):
+                    await self._drain(receive, size)
                 await _too_large(send)
                 return
             chunks.append(chunk)
@@ -171,6 +183,15 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _drain(self, receive: Receive, size: int) -> None:
+        more = True
+        while more and size <= self.limit * self.DRAIN_FACTOR:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            size += len(message.get("body", b""))
+            more = message.get("more_body", False)
 
 
 async def _too_large(send: Send) -> None:

@@ -469,3 +469,15 @@ def test_a_failing_audio_device_is_reported_and_speech_goes_on_silently(tmp_path
         assert s.wait_for(lambda s: not s.speaking, READY)
     finally:
         s.close()
+
+
+def test_text_cannot_change_the_speed_with_an_espeak_command(tmp_path):
+    # Ctrl-A "80S" would slow espeak down to 80 words a minute if it reached the engine.
+    plain, sneaky = tmp_path / "plain.wav", tmp_path / "sneaky.wav"
+    synthesize_to_file(" 80S Bonjour à tous. Merci.", "fr", "normal", plain)
+    synthesize_to_file("\x0180S Bonjour à tous. Merci.", "fr", "normal", sneaky)
+    plain_seconds, sneaky_seconds = _wav_facts(plain)[0], _wav_facts(sneaky)[0]
+    assert abs(sneaky_seconds - plain_seconds) < 0.1 * plain_seconds, (
+        sneaky_seconds,
+        plain_seconds,
+    )
