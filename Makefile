@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: setup system-deps run test lint bench i18n-extract i18n-compile clean
+.PHONY: setup system-deps run test lint bench i18n-extract i18n-update i18n-compile i18n-check clean
 
 setup: system-deps $(STAMP) i18n-compile
 
@@ -29,9 +29,21 @@ i18n-compile: $(MO_FILES)
 locales/%.mo: locales/%.po $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(VENV)/bin/pybabel compile -i $< -o $@
 
+# Translations (docs/languages.md): extract the strings from the code into the template, merge the
+# template into every catalog (new strings come in empty, never guessed: no fuzzy matching), then
+# translate them; `make i18n-check` (and the tests) say what is still missing.
 i18n-extract: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -k gettext_in:2 --no-location \
 	  --project pasapas --msgid-bugs-address "" -o locales/pasapas.pot app ui accessibility sync
+
+i18n-update: i18n-extract
+	$(VENV)/bin/pybabel update -i locales/pasapas.pot -d locales -D pasapas -w 100 \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(PY) -m app.i18n_catalogs fill-source
+
+i18n-check: $(STAMP)
+	$(PY) -m app.i18n_catalogs check
+	@for po in $(PO_FILES); do msgfmt --check -o /dev/null $$po || exit 1; done
 
 run: setup
 	$(VENV)/bin/pasapas kiosk --demo $(ARGS)

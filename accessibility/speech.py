@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -274,9 +274,16 @@ class Speech:
 
     def say(self, text: str, language: str) -> None:
         """Cut what is being said, then say `text` with a voice for `language`. Non-blocking."""
+        self.say_parts([(text, language)])
+
+    def say_parts(self, parts: Sequence[tuple[str, str]]) -> None:
+        """Cut what is being said, then say each (text, language) part in turn, each with its own
+        language's voice (a French text inside an Arabic visit is read by the French voice).
+        One utterance: `stop()` cuts it all. Non-blocking."""
+        parts = [(text, language) for text, language in parts if text.strip()]
         with self._cond:
             self._cut()
-            if self._closed or self._broken or not text.strip():
+            if self._closed or self._broken or not parts:
                 self._cond.notify_all()
                 return
             worker = self._idle_worker() or self._spawn()
@@ -289,8 +296,7 @@ class Speech:
                 {
                     "cmd": "say",
                     "id": self._utterance,
-                    "text": text,
-                    "language": language,
+                    "parts": [[text, language] for text, language in parts],
                     "rate": self._rate,
                 }
             )

@@ -7,6 +7,7 @@ only the standard library and pyttsx3, so that it starts fast and never loads Qt
 Protocol: one JSON object per line. Commands arrive on stdin:
 
     {"cmd": "say",  "id": 3, "text": "...", "language": "fr", "rate": "normal"}
+    {"cmd": "say",  "id": 3, "parts": [["...", "ar"], ["...", "fr"]], "rate": "normal"}
     {"cmd": "save", "id": 4, "text": "...", "language": "fr", "rate": "slow", "path": "/abs/x.wav"}
 
 Events leave on the original stdout (fd 1 is then pointed at /dev/null, because pyttsx3 prints):
@@ -464,11 +465,14 @@ class Worker:
             if self._idle is not None and not self._idle.wait(timeout=30):
                 raise TimeoutError("the engine did not finish the sentence")
 
-    def say(self, uid: int, text: str, language: str, rate: str) -> None:
-        self._configure(language, rate)
+    def say(self, uid: int, parts: list[tuple[str, str]], rate: str) -> None:
+        """Say each (text, language) part in turn, each with its language's voice, as one
+        utterance: one "done" at the end, and one stop (the kill) cuts them all."""
         if self._pipe is None:  # not Linux: the driver plays by itself (SAPI5, NSSpeech)
-            self.engine.say(text)
-            self.engine.runAndWait()
+            for text, language in parts:
+                self._configure(language, rate)
+                self.engine.say(text)
+                self.engine.runAndWait()
         else:
             output: Output = (
                 PlayerOutput(self.emit, uid, self.player)
@@ -476,7 +480,9 @@ class Worker:
                 else NullOutput(self.emit, uid)
             )
             try:
-                self._synthesise(text, rate, output)
+                for text, language in parts:
+                    self._configure(language, rate)
+                    self._synthesise(text, rate, output)
             finally:
                 output.finish()
         self.emit({"event": "done", "id": uid})
@@ -569,12 +575,14 @@ def main() -> int:
             cond.wait_for(lambda: commands)
             command = commands.pop(0)
         uid = int(command.get("id", 0))
-        args = (uid, str(command["text"]), str(command["language"]), str(command["rate"]))
+        rate = str(command["rate"])
         try:
             if command["cmd"] == "say":
-                worker.say(*args)
+                parts = command.get("parts") or [[command["text"], command["language"]]]
+                worker.say(uid, [(str(text), str(lang)) for text, lang in parts], rate)
             elif command["cmd"] == "save":
-                worker.save(*args, str(command["path"]))
+                text, language = str(command["text"]), str(command["language"])
+                worker.save(uid, text, language, rate, str(command["path"]))
         except Exception as exc:
             emit({"event": "error", "id": uid, "code": "synth", "detail": type(exc).__name__})
             emit({"event": "done", "id": uid})

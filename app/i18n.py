@@ -20,12 +20,17 @@ _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
 
 
+def _translations(language: str) -> _gettext.NullTranslations:
+    # gettext caches the parsed catalog files: switching back and forth reads nothing again.
+    return _gettext.translation(
+        DOMAIN, localedir=str(LOCALE_DIR), languages=[language], fallback=True
+    )
+
+
 def set_language(language: str) -> None:
     """Make `language` (e.g. "fr", "ar") the interface language for every later `_()` call."""
     global _current, _language
-    translations = _gettext.translation(
-        DOMAIN, localedir=str(LOCALE_DIR), languages=[language], fallback=True
-    )
+    translations = _translations(language)
     with _lock:
         _current = translations
         _language = language
@@ -45,6 +50,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def pgettext(context: str, message: str) -> str:
     return _current.pgettext(context, message)
+
+
+def gettext_in(language: str, message: str) -> str:
+    """`message` in `language`, whatever the interface language: a sentence around a French
+    text shown untranslated is said in French too, not half in the visitor's language."""
+    if language == _language:
+        return _current.gettext(message)
+    return _translations(language).gettext(message)
 
 
 def N_(message: str) -> str:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from app.languages import SUPPORTED, valid_offer
+
 APP_NAME = "pasapas"
 STORE_FILENAME = "pasapas.db"
 
@@ -65,7 +67,8 @@ class Paths:
 class Settings:
     """Kiosk settings a site admin may change. Defaults are what a help point needs on day one."""
 
-    language: str = "fr"
+    language: str = "fr"  # the kiosk's default language, each visit starts in it
+    languages: tuple[str, ...] = SUPPORTED  # the languages visitors may choose
     inactivity_seconds: int = 180
     inactivity_warning_seconds: int = 30
     # What each new visitor starts with (they can change it; it comes back after the visit).
@@ -82,10 +85,11 @@ class Settings:
         warning = self.inactivity_warning_seconds
         if not isinstance(warning, int) or not 5 <= warning <= 300:
             warning = default.inactivity_warning_seconds
-        language = self.language if isinstance(self.language, str) and self.language else "fr"
+        language, languages = valid_offer(self.language, self.languages)
         return replace(
             self,
             language=language,
+            languages=languages,
             inactivity_seconds=inactivity,
             inactivity_warning_seconds=warning,
             voice=self.voice if isinstance(self.voice, bool) else default.voice,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, on Debian or Ubuntu, the system packages Pas à pas needs at run and test time:
 # the libraries Qt's xcb platform loads, espeak-ng and aplay (alsa-utils) for the voice, fonts
-# that cover Latin, Arabic and Cyrillic, Xvfb for the real-window test, and PostgreSQL for the
+# that cover Latin, Arabic and Cyrillic (and the emoji font for the language picker's globe),
+# GNU gettext (msgfmt --check on the catalogs), Xvfb for the real-window test, and PostgreSQL for the
 # sync service's tests (the tests start their own throwaway cluster; no service is enabled for
 # them). Elsewhere it says exactly what is missing.
 # Usage: installer/system-deps.sh [--check]
@@ -14,7 +15,8 @@ PACKAGES=(
   libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xinerama0
   libxcb-xkb1 libx11-xcb1
-  fonts-dejavu-core fonts-noto-core
+  fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
+  gettext
   postgresql
 )
 check_only=0

@@ -1,4 +1,4 @@
-"""The bar on every screen: voice on/off, repeat, slow voice, text size, colours.
+"""The bar on every screen: language, voice on/off, repeat, slow voice, text size, colours.
 
 One big control each, reachable by keyboard, each saying its current state in words.
 """
@@ -10,7 +10,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from accessibility.preferences import Preferences
-from app.i18n import _
+from app.i18n import _, current_language
+from app.languages import native_name
 from ui.style import bar_stylesheet
 from ui.widgets import BigButton, FlowLayout, label
 
@@ -24,11 +25,14 @@ class AccessBar(QWidget):
         on_rate: Callable[[], None],
         on_size: Callable[[], None],
         on_theme: Callable[[], None],
+        on_language: Callable[[], None],
     ) -> None:
         super().__init__()
         self.setObjectName("access-bar")
         layout = FlowLayout(self)
         layout.setContentsMargins(24, 12, 24, 0)
+        self.language_button = BigButton()
+        self.language_button.setObjectName("language")
         self.voice_button = BigButton()
         self.voice_button.setObjectName("voice")
         self.repeat_button = BigButton()
@@ -40,6 +44,7 @@ class AccessBar(QWidget):
         self.theme_button = BigButton()
         self.theme_button.setObjectName("theme")
         for button, action in (
+            (self.language_button, on_language),
             (self.voice_button, on_voice),
             (self.repeat_button, on_repeat),
             (self.rate_button, on_rate),
@@ -54,6 +59,13 @@ class AccessBar(QWidget):
         layout.addWidget(self.notice)
 
     def show_state(self, prefs: Preferences) -> None:
+        language = current_language()
+        # The globe and the language's own name: found by a visitor who reads no French.
+        self.language_button.set_text(f"🌐 {native_name(language)}")
+        self.language_button.setAccessibleName(
+            _("Langue : {name}").format(name=native_name(language))
+        )
+        self.language_button.setAccessibleDescription(_("Choisir une autre langue"))
         self.voice_button.set_text(_("Voix : oui") if prefs.voice else _("Voix : non"))
         self.voice_button.setAccessibleDescription(_("Lire les étapes à voix haute, ou non"))
         self.repeat_button.set_text(_("↻ Répéter"))

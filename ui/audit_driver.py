@@ -24,6 +24,9 @@ AUDIT_SCALES = (100, 200)
 WINDOW_SIZE = (1280, 800)
 
 
+VISITOR_QUERY = "carte vitale"  # what a visitor types in the search field (not interface text)
+
+
 @contextmanager
 def demo_window(language: str = "fr", size: tuple[int, int] = WINDOW_SIZE) -> Iterator:
     """A real kiosk window on a throwaway demo store, shown offscreen (or on the display)."""
@@ -92,7 +95,7 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
             def searched() -> None:
                 window.go("home")
                 home = window.screens["home"]
-                home.search.setText("carte vitale")
+                home.search.setText(VISITOR_QUERY)
                 home.run_search()
 
             yield "home:search", searched

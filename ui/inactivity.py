@@ -152,6 +152,10 @@ class InactivityGuard(QObject):
         self.overlay.hide()
         self.idle.start()
 
+    def retranslate(self) -> None:
+        if self.warning_shown():
+            self.overlay.retranslate(self._left)
+
     def resize_overlay(self) -> None:
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.window.rect())

@@ -51,7 +51,7 @@ def stylesheet(
     }}
     QPushButton[role="primary"] QLabel {{ color: {t.primary_text}; background: {t.primary}; }}
     QPushButton:disabled {{ color: {t.muted}; background: {t.window}; border-style: dashed; }}
-    QPushButton:focus, QLineEdit:focus, QCheckBox:focus {{
+    QPushButton:focus, QLineEdit:focus, QCheckBox:focus, QRadioButton:focus {{
         border: {FOCUS_PX}px solid {t.focus};
     }}
     QLineEdit {{
@@ -68,6 +68,15 @@ def stylesheet(
         border: 3px solid {t.text}; background: {t.window}; border-radius: 4px;
     }}
     QCheckBox::indicator:checked {{ background: {t.text}; }}
+    QRadioButton {{
+        spacing: 16px; min-height: {px(MIN_TARGET_PX)}px; padding: 4px;
+        border: 2px solid transparent; border-radius: 8px;
+    }}
+    QRadioButton::indicator {{
+        width: {px(36)}px; height: {px(36)}px;
+        border: 3px solid {t.text}; background: {t.window}; border-radius: {px(18)}px;
+    }}
+    QRadioButton::indicator:checked {{ background: {t.text}; }}
     QProgressBar {{
         min-height: {px(20)}px; border: 2px solid {t.text}; border-radius: 6px;
         background: {t.window};

@@ -8,6 +8,7 @@ announced to assistive technology through Qt's accessibility events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover - older Qt: a name change still reaches 
 
 class SpeechEngine(Protocol):
     def say(self, text: str, language: str) -> None: ...
+    def say_parts(self, parts: Sequence[tuple[str, str]]) -> None: ...
     def stop(self) -> None: ...
     def set_rate(self, rate: str) -> None: ...
     @property
@@ -51,7 +53,7 @@ class Voice(QObject):
         super().__init__()
         self.speech = speech
         self.enabled = True
-        self._last: tuple[str, str] | None = None
+        self._last: list[tuple[str, str]] = []
 
     def attach(self, speech: SpeechEngine | None) -> None:
         self.speech = speech
@@ -68,13 +70,35 @@ class Voice(QObject):
 
     def read(self, text: str, language: str) -> None:
         """Read `text` aloud (when the voice is on), cutting whatever was being said."""
-        self._last = (text, language)
-        if self.enabled and self.speech is not None and text:
-            self.speech.say(text, language)
+        self.read_parts([(text, language)])
+
+    def read_parts(self, parts: Sequence[tuple[str, str]]) -> None:
+        """Read (text, language) parts in turn, each with its language's voice; parts in the same
+        language next to each other are read as one."""
+        merged: list[tuple[str, str]] = []
+        for text, language in parts:
+            if not text:
+                continue
+            if merged and merged[-1][1] == language:
+                merged[-1] = (f"{merged[-1][0]}\n{text}", language)
+            else:
+                merged.append((text, language))
+        self._last = merged
+        if not (self.enabled and self.speech is not None and merged):
+            return
+        if len(merged) == 1:
+            self.speech.say(*merged[0])
+        else:
+            self.speech.say_parts(merged)
+
+    @property
+    def last_read(self) -> list[tuple[str, str]]:
+        """What "Repeat" would read again: (text, language) parts."""
+        return list(self._last)
 
     def repeat(self) -> None:
-        if self._last is not None:
-            self.read(*self._last)
+        if self._last:
+            self.read_parts(self._last)
 
     def label(self, text: str, language: str) -> None:
         """Self-voicing: speak a control's label, without replacing what "Repeat" repeats."""
@@ -97,7 +121,7 @@ class Voice(QObject):
     def forget(self) -> None:
         """The visit ends: stop, and forget what was read."""
         self.stop()
-        self._last = None
+        self._last = []
 
     def close(self) -> None:
         if self.speech is not None:

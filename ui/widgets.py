@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -55,7 +56,9 @@ def clear_layout(layout: QLayout) -> None:
 
 # Self-voicing: the window sets this to a function that speaks a control's label (or to None
 # when the voice is off). Controls call it when they get the keyboard focus or are held down.
-speak_label: Callable[[str], None] | None = None
+# A control whose label is in another language than the interface (a language's own name in the
+# picker) says which in its "speech_language" property, and is read with that language's voice.
+speak_label: Callable[[str, str | None], None] | None = None
 HOLD_MS = 700
 _KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
@@ -63,7 +66,8 @@ _KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusR
 def _voice(widget: QWidget) -> None:
     name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
     if speak_label is not None and name:
-        speak_label(name.replace("&", ""))
+        language = widget.property("speech_language")
+        speak_label(name.replace("&", ""), language if isinstance(language, str) else None)
 
 
 class _SelfVoicing:
@@ -269,6 +273,10 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
+    def _direction(self) -> Qt.LayoutDirection:
+        parent = self.parentWidget()
+        return parent.layoutDirection() if parent is not None else Qt.LayoutDirection.LeftToRight
+
     def _arrange(self, rect: QRect, *, apply: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
@@ -285,7 +293,9 @@ class FlowLayout(QLayout):
             height = item.heightForWidth(width) if item.hasHeightForWidth() else hint.height()
             height = max(height, hint.height()) if not item.hasHeightForWidth() else height
             if apply:
-                item.setGeometry(QRect(QPoint(x, y), QSize(width, height)))
+                place = QRect(QPoint(x, y), QSize(width, height))
+                # Right to left (Arabic): the first control on the right, lines filled leftwards.
+                item.setGeometry(QStyle.visualRect(self._direction(), area, place))
             x += width + self._spacing
             line_height = max(line_height, height)
         return y + line_height - rect.y() + margins.bottom()

@@ -12,13 +12,15 @@ from accessibility.preferences import Preferences
 from app.errors import PasapasError
 from app.guide import Walk
 from app.i18n import _, current_language
+from app.languages import strip_isolates
 from app.services import Kiosk
-from app.settings import Paths, Settings
+from app.settings import Paths, Settings, save_settings
 from ui import widgets
 from ui.access_bar import AccessBar
 from ui.admin import AdminExitDialog
 from ui.fonts import load_fonts
 from ui.inactivity import InactivityGuard
+from ui.language import apply_language
 from ui.screens import Screen, load_screens
 from ui.screens.staff_sync import ask_staff_passphrase
 from ui.style import stylesheet
@@ -46,10 +48,12 @@ class KioskWindow(QMainWindow):
         self._walk: Walk | None = None
         self.locked_down = locked_down
         self._may_close = False
+        apply_language(settings.language)  # each visit starts in the kiosk's default language
         self.setWindowTitle(_("Pas à pas"))
         self.font_families = load_fonts()
         self._changing_screen = False
         self._pending_label = ""
+        self._pending_label_language = ""
         self._label_timer = QTimer(self)
         self._label_timer.setSingleShot(True)
         self._label_timer.setInterval(LABEL_DELAY_MS)
@@ -65,6 +69,7 @@ class KioskWindow(QMainWindow):
             on_rate=lambda: self.set_prefs(self.prefs.next_rate()),
             on_size=lambda: self.set_prefs(self.prefs.next_text_size()),
             on_theme=lambda: self.set_prefs(self.prefs.next_theme()),
+            on_language=self.open_language_picker,
         )
         self.stack = QStackedWidget()
         central = QWidget()
@@ -134,21 +139,70 @@ class KioskWindow(QMainWindow):
 
     def read_aloud(self, text: str, language: str, *, announce_to: QWidget | None = None) -> None:
         """Read a screen's text aloud (voice on), and tell screen readers about it."""
-        self.voice.read(text, language)
-        if announce_to is not None:
-            announce(announce_to, text)
+        self.read_aloud_parts([(text, language)], announce_to=announce_to)
 
-    def _speak_label(self, text: str) -> None:
+    def read_aloud_parts(
+        self, parts: list[tuple[str, str]], *, announce_to: QWidget | None = None
+    ) -> None:
+        """Read (text, language) parts in turn, each with its own voice: a French text shown
+        because it is not translated yet is read by the French voice, never half and half."""
+        parts = [(strip_isolates(text), language) for text, language in parts if text]
+        self.voice.read_parts(parts)
+        if announce_to is not None:
+            announce(announce_to, "\n".join(text for text, _language in parts))
+
+    # -- language -------------------------------------------------------------------------------
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        return self.settings.languages
+
+    def set_language(self, language: str) -> None:
+        """The visitor chose a language: every screen is said again in it, in place. The visitor
+        stays where they were in the procedure, and the voice follows."""
+        if language not in self.offered_languages:
+            return
+        changed = language != self.language
+        apply_language(language)
+        if not changed:
+            return
+        self.setWindowTitle(_("Pas à pas"))
+        self.access_bar.show_state(self.prefs)
+        self.inactivity.retranslate()
+        if self._walk is not None:
+            self._walk.language = language
+        current = self.screens.get(self.current_screen)
+        for screen in self.screens.values():
+            if screen is not current:
+                screen.retranslate()
+        if current is not None:
+            current.retranslate()  # last: it may read itself aloud again, in the new voice
+
+    def update_settings(self, settings: Settings) -> None:
+        """Staff changed the kiosk's settings: save them, and show the change at once."""
+        settings = settings.validated()
+        save_settings(self.paths, settings)
+        self.settings = settings
+        self.screens["home"].retranslate()  # its row of languages
+        if self.language not in settings.languages:
+            self.set_language(settings.language)
+
+    def open_language_picker(self) -> None:
+        if self.current_screen != "language":
+            self.go("language", back_to=self.current_screen)
+
+    def _speak_label(self, text: str, language: str | None = None) -> None:
         # Qt moves the focus by itself when a screen hides the focused control: only a visitor's
         # own Tab should make a control speak, never a screen change.
         if not self._changing_screen:
             # Speak once the focus rests: Tab held down must not start and cut a voice per control.
             self._pending_label = text
+            self._pending_label_language = language or self.language
             self._label_timer.start()
 
     def _speak_pending_label(self) -> None:
         if self._pending_label:
-            self.voice.label(self._pending_label, self.language)
+            self.voice.label(self._pending_label, self._pending_label_language)
             self._pending_label = ""
 
     def _voice_status(self, message: str) -> None:
@@ -161,6 +215,10 @@ class KioskWindow(QMainWindow):
         if self._kiosk is None:
             raise RuntimeError("the store is not open yet")
         return self._kiosk
+
+    @property
+    def store_open(self) -> bool:
+        return self._kiosk is not None
 
     @property
     def language(self) -> str:
@@ -232,6 +290,8 @@ class KioskWindow(QMainWindow):
         self.voice.forget()
         if self.prefs != self.default_prefs():
             self.set_prefs(self.default_prefs())
+        if self.language != self.settings.language:  # the next visitor starts in the default
+            self.set_language(self.settings.language)
         self.go("home" if self._kiosk is not None else self.current_screen or "unlock")
 
     # -- window ---------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class ProcedureSummary:
     summary: str
     estimated_minutes: int
     themes: tuple[str, ...]
+    language: str = "fr"  # the language title and summary are in: French when not translated
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,13 @@ class Catalog:
         result = []
         for (document,) in self.store.query(sql, params):
             data = json.loads(document)
-            title = data["title"].get(language) or data["title"][FALLBACK_LANGUAGE]
-            summary = data["summary"].get(language) or data["summary"][FALLBACK_LANGUAGE]
+            # Title and summary come in one language, never half and half.
+            used = (
+                language
+                if data["title"].get(language) and data["summary"].get(language)
+                else FALLBACK_LANGUAGE
+            )
+            title, summary = data["title"][used], data["summary"][used]
             result.append(
                 ProcedureSummary(
                     id=data["id"],
@@ -234,6 +240,7 @@ class Catalog:
                     summary=summary,
                     estimated_minutes=data["estimated_minutes"],
                     themes=tuple(data["themes"]),
+                    language=used,
                 )
             )
         return result

@@ -74,9 +74,17 @@ def test_search_results_carry_the_french_title_and_summary(catalog: Catalog):
 
 
 def test_search_in_a_language_without_translation_falls_back_to_french(catalog: Catalog):
-    found = catalog.search("carte vitale", language="ar")
+    found = catalog.search("carte vitale", language="uk")  # carte-vitale is in fr, en, ar only
     assert _ids(found)[:1] == ["carte-vitale"]
     assert found[0].title == "Remplacer votre carte Vitale"
+    assert found[0].language == "fr"
+
+
+def test_search_in_arabic_finds_the_arabic_title(catalog: Catalog):
+    found = catalog.search("بطاقة فيتال", language="ar")
+    assert _ids(found)[:1] == ["carte-vitale"]
+    assert found[0].language == "ar"
+    assert found[0].title.startswith("استبدال بطاقتك carte Vitale")
 
 
 @pytest.mark.parametrize("query", ["", "   ", "xqzwv", "zzzz yyyy"])

@@ -30,6 +30,8 @@ def test_pot_template_is_up_to_date_with_the_code(tmp_path):
             "N_",
             "-k",
             "pgettext:1c,2",
+            "-k",
+            "gettext_in:2",
             "--no-location",
             "-o",
             str(fresh),

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.guide import Walk
 from app.services import Kiosk
-from app.settings import Paths
+from app.settings import Paths, Settings
 from ui.widgets import ScrollPage
 
 
@@ -27,6 +27,21 @@ class Navigator(Protocol):
     @property
     def walk(self) -> Walk | None: ...
 
+    @property
+    def store_open(self) -> bool: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def update_settings(self, settings: Settings) -> None:
+        """Staff changed the kiosk's settings: save and apply them."""
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]: ...
+
+    def set_language(self, language: str) -> None:
+        """Switch the interface, the content and the voice to `language`, in place."""
+
     def go(self, name: str, **params: Any) -> None: ...
 
     def start_walk(self, procedure_id: str) -> None: ...
@@ -37,6 +52,11 @@ class Navigator(Protocol):
 
     def read_aloud(self, text: str, language: str, *, announce_to: QWidget | None = None) -> None:
         """Read aloud (when the visitor's voice is on) and announce to screen readers."""
+
+    def read_aloud_parts(
+        self, parts: list[tuple[str, str]], *, announce_to: QWidget | None = None
+    ) -> None:
+        """The same, for (text, language) parts each read with its own voice."""
 
 
 class Screen(QWidget):

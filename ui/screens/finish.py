@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from app.i18n import _
+from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, label
@@ -25,8 +26,10 @@ class FinishScreen(Screen):
         self.title.setObjectName("finish-title")
         self.text = label()
         self.text.setObjectName("finish-text")
-        self.next_title = label("", "subtitle")
-        for widget in (self.done, self.title, self.text):
+        self.untranslated = label("", "muted")
+        self.untranslated.setObjectName("untranslated")
+        self.untranslated.hide()
+        for widget in (self.done, self.untranslated, self.title, self.text):
             body.addWidget(widget)
         body.addStretch(1)
 
@@ -61,11 +64,23 @@ class FinishScreen(Screen):
         if walk is None:
             return
         step = walk.current
-        self.title.setText(step.title.get(self.nav.language))
-        self.text.setText(step.text.get(self.nav.language))
+        lang = self.nav.language
+        used = resolved([step.title, step.text, step.tip], lang)
+        self.untranslated.setText(untranslated_note())
+        self.untranslated.setVisible(used != lang)
+        self.title.setText(step.title.get(used))
+        self.text.setText(step.text.get(used))
+        for widget in (self.title, self.text):
+            if used == lang:
+                follow_interface(widget)
+            else:
+                show_in_language(widget, used)
         self.page.to_top()
-        spoken = "\n".join((self.done.text(), self.title.text(), self.text.text()))
-        self.nav.read_aloud(spoken, self.nav.language, announce_to=self.title)
+        spoken = [(self.done.text(), lang)]
+        if used != lang:
+            spoken.append((untranslated_note(), lang))
+        spoken += [(self.title.text(), used), (self.text.text(), used)]
+        self.nav.read_aloud_parts(spoken, announce_to=self.title)
 
     def back(self) -> None:
         walk = self.nav.walk

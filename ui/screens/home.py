@@ -10,21 +10,32 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from app.content.catalog import ProcedureSummary
 from app.formatting import minutes
 from app.i18n import _, ngettext
+from app.languages import native_name
+from ui.content_text import show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, TextField, WrapButton, add_shown, clear_layout, label
+from ui.widgets import (
+    BigButton,
+    FlowLayout,
+    TextField,
+    WrapButton,
+    add_shown,
+    clear_layout,
+    label,
+)
 
 SEARCH_DELAY_MS = 300
 
 
 def procedure_button(item: ProcedureSummary, language: str) -> WrapButton:
-    detail = (
-        item.summary
-        + "\n"
-        + _("Environ {duration}").format(duration=minutes(item.estimated_minutes, language))
-    )
-    button = WrapButton(item.title, detail)
+    lines = [item.summary]
+    if item.language != language:
+        lines.append(untranslated_note())
+    lines.append(_("Environ {duration}").format(duration=minutes(item.estimated_minutes, language)))
+    button = WrapButton(item.title, "\n".join(lines))
     button.setObjectName(f"procedure-{item.id}")
+    if item.language != language:
+        show_in_language(button.title_label, item.language)
     return button
 
 
@@ -38,6 +49,15 @@ class HomeScreen(Screen):
         self.first_paint_callbacks: list[Any] = []
         _outer, page = self._scrolling_page()
         body = page.body_layout
+
+        # The languages first, each in its own name: a visitor who reads no French finds theirs.
+        self.languages_box = QWidget()
+        self.languages_box.setObjectName("home-languages")
+        self.languages = FlowLayout(self.languages_box)
+        self.languages.setContentsMargins(0, 0, 0, 0)
+        self._language_buttons: dict[str, BigButton] = {}
+        self._fill_languages()  # created first: first in the keyboard order too
+        body.addWidget(self.languages_box)
 
         self.title = label("", "title")
         self.intro = label()
@@ -101,6 +121,43 @@ class HomeScreen(Screen):
         self.search_button.set_text(_("Chercher"))
         self.clear_button.set_text(_("Effacer"))
         self.tiles_title.setText(_("Choisissez un thème"))
+        self._fill_languages()
+        if self._shown():  # switched language here: the tiles and results follow
+            self._fill_tiles()
+            if self.search.text().strip():
+                self.run_search()
+
+    def _shown(self) -> bool:
+        return self.isVisible() and self.nav.store_open
+
+    def _fill_languages(self) -> None:
+        offered = self.nav.offered_languages
+        if tuple(self._language_buttons) != offered:  # built once (staff may change the offer)
+            clear_layout(self.languages)
+            self._language_buttons = {}
+            for code in offered:
+                button = BigButton()
+                button.setObjectName(f"home-language-{code}")
+                button.setProperty("speech_language", code)
+                button.clicked.connect(lambda _checked=False, c=code: self.nav.set_language(c))
+                self.languages.addWidget(button)
+                self._language_buttons[code] = button
+            if hasattr(self, "search"):  # rebuilt later: keep the languages before the search
+                chain = [*self._language_buttons.values(), self.search, self.search_button]
+                for before, after in zip(chain, [*chain[1:], self.clear_button], strict=True):
+                    QWidget.setTabOrder(before, after)
+        self.languages_box.setVisible(len(offered) > 1)
+        current = self.nav.language
+        for code, button in self._language_buttons.items():
+            own, chosen = native_name(code), code == current
+            button.set_text(f"✓ {own}" if chosen else own)
+            button.setAccessibleName(own)
+            button.setAccessibleDescription(
+                _("Langue choisie") if chosen else _("Choisir cette langue")
+            )
+            button.setProperty("role", "primary" if chosen else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
 
     def first_focus(self) -> QWidget:
         return self.search

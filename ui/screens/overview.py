@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.content.model import Procedure
 from app.formatting import long_date, minutes
-from app.i18n import _
+from app.i18n import _, gettext_in
+from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, clear_layout, label
@@ -23,6 +24,9 @@ class OverviewScreen(Screen):
         self.procedure: Procedure | None = None
         outer, page = self._scrolling_page()
         body = page.body_layout
+        self.untranslated = label("", "muted")
+        self.untranslated.setObjectName("untranslated")
+        self.untranslated.hide()
         self.title = label("", "title")
         self.summary = label()
         self.audience_title = label("", "subtitle")
@@ -33,6 +37,7 @@ class OverviewScreen(Screen):
         self.sources_title = label("", "subtitle")
         self.sources = QVBoxLayout()
         for widget in (
+            self.untranslated,
             self.title,
             self.summary,
             self.audience_title,
@@ -72,14 +77,32 @@ class OverviewScreen(Screen):
         self.procedure = self.nav.kiosk.procedure(procedure)
         self._fill(self.procedure)
         self.page.to_top()
-        spoken = "\n".join((self.title.text(), self.summary.text(), self.duration.text()))
-        self.nav.read_aloud(spoken, self.nav.language, announce_to=self.title)
+        lang = self.nav.language
+        used = self.shown_language(self.procedure)
+        spoken = []
+        if used != lang:
+            spoken.append((untranslated_note(), lang))
+        spoken += [(self.title.text(), used), (self.summary.text(), used)]
+        spoken.append((self.duration.text(), lang))
+        self.nav.read_aloud_parts(spoken, announce_to=self.title)
+
+    def shown_language(self, procedure: Procedure) -> str:
+        texts = [procedure.title, procedure.summary, procedure.audience, *procedure.documents]
+        return resolved(texts, self.nav.language)
 
     def _fill(self, procedure: Procedure) -> None:
         lang = self.nav.language
-        self.title.setText(procedure.title.get(lang))
-        self.summary.setText(procedure.summary.get(lang))
-        self.audience.setText(procedure.audience.get(lang))
+        used = self.shown_language(procedure)
+        self.untranslated.setText(untranslated_note())
+        self.untranslated.setVisible(used != lang)
+        self.title.setText(procedure.title.get(used))
+        self.summary.setText(procedure.summary.get(used))
+        self.audience.setText(procedure.audience.get(used))
+        for widget in (self.title, self.summary, self.audience):
+            if used == lang:
+                follow_interface(widget)
+            else:
+                show_in_language(widget, used)
         self.duration.setText(
             _("Durée : environ {duration}.").format(
                 duration=minutes(procedure.estimated_minutes, lang)
@@ -88,17 +111,20 @@ class OverviewScreen(Screen):
         clear_layout(self.documents)
         if procedure.documents:
             for document in procedure.documents:
-                self.documents.addWidget(label("•  " + document.get(lang)))
+                line = label("•  " + document.get(used))
+                if used != lang:
+                    show_in_language(line, used)
+                self.documents.addWidget(line)
         else:
             self.documents.addWidget(label(_("Rien à préparer.")))
         clear_layout(self.sources)
         for source in procedure.sources:
             self.sources.addWidget(
                 label(
-                    _("{title} — {url} (vérifié le {date})").format(
-                        title=source.title.get(lang),
+                    gettext_in(used, "{title} — {url} (vérifié le {date})").format(
+                        title=source.title.get(used),
                         url=source.url,
-                        date=long_date(source.checked, lang),
+                        date=long_date(source.checked, used),
                     ),
                     "muted",
                 )

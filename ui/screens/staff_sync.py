@@ -113,6 +113,9 @@ class StaffSyncScreen(Screen):
         self.enrol_button = BigButton()
         self.enrol_button.setObjectName("sync-enrol")
         self.enrol_button.clicked.connect(self.enrol)
+        self.languages_button = BigButton()
+        self.languages_button.setObjectName("staff-languages")
+        self.languages_button.clicked.connect(lambda: self.nav.go("staff_languages"))
         self.back = BigButton()
         self.back.clicked.connect(lambda: self.nav.go("home"))
 
@@ -132,6 +135,7 @@ class StaffSyncScreen(Screen):
             self.allow_http_label,
             self.allow_http,
             self.enrol_button,
+            self.languages_button,
             self.back,
         ):
             body.addWidget(widget)
@@ -161,6 +165,7 @@ class StaffSyncScreen(Screen):
             _("Permettre le HTTP simple vers cette machine (développement seulement)")
         )
         self.enrol_button.set_text(_("Inscrire la borne"))
+        self.languages_button.set_text(_("Langues de la borne"))
         self.back.set_text(_("Retour à l'accueil"))
 
     def first_focus(self) -> QWidget:

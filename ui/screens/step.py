@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from app.content.model import Step, StepKind
-from app.i18n import _
+from app.i18n import _, gettext_in
+from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, CheckItem, WrapButton, add_shown, clear_layout, label
@@ -35,6 +36,8 @@ class StepScreen(Screen):
         warning_layout = QVBoxLayout(self.warning)
         self.warning_label = label("", "subtitle")
         warning_layout.addWidget(self.warning_label)
+        self.untranslated = label("", "muted")
+        self.untranslated.setObjectName("untranslated")
         self.title = label("", "title")
         self.title.setObjectName("step-title")
         self.text = label()
@@ -42,7 +45,7 @@ class StepScreen(Screen):
         self.tip = label("", "muted")
         self.answers = QVBoxLayout()
         self.answers.setSpacing(12)
-        for widget in (self.warning, self.title, self.text, self.tip):
+        for widget in (self.warning, self.untranslated, self.title, self.text, self.tip):
             body.addWidget(widget)
         body.addLayout(self.answers)
         body.addStretch(1)
@@ -85,8 +88,12 @@ class StepScreen(Screen):
             return
         lang = self.nav.language
         step: Step = walk.current
+        # The step's texts all come in one language: the visitor's, or French when any is missing.
+        used = self.shown_language(step)
+        shown_title = walk.procedure.title.resolve(lang)
         progress = walk.progress()
-        self.procedure_title.setText(walk.procedure.title.get(lang))
+        self.procedure_title.setText(shown_title[0])
+        self._direction(self.procedure_title, shown_title[1])
         self.progress_label.setText(
             _("Étape {k} sur {n}").format(k=progress.number, n=progress.total)
         )
@@ -94,44 +101,78 @@ class StepScreen(Screen):
         self.progress.setValue(progress.number)
         self.progress.setAccessibleName(self.progress_label.text())
         self.warning.setVisible(step.kind is StepKind.WARNING)
-        self.title.setText(step.title.get(lang))
-        self.text.setText(step.text.get(lang))
+        self.untranslated.setText(untranslated_note())
+        self.untranslated.setVisible(used != lang)
+        self.title.setText(step.title.get(used))
+        self.text.setText(step.text.get(used))
         self.tip.setVisible(step.tip is not None)
-        self.tip.setText(_("Conseil : {tip}").format(tip=step.tip.get(lang)) if step.tip else "")
+        self.tip.setText(self._tip(step, used))
+        for widget in (self.title, self.text, self.tip):
+            self._direction(widget, used)
         clear_layout(self.answers)
         self._focus = self.next_button
         if step.kind is StepKind.CHECKLIST:
             for item in step.items:
-                box = CheckItem(item.get(lang))
-                box.setAccessibleName(item.get(lang))
+                box = CheckItem(item.get(used))
+                box.setAccessibleName(item.get(used))
+                self._direction(box, used)
                 self.answers.addWidget(box)
         if step.kind is StepKind.CHOICE:
             self._focus = None
             for index, choice in enumerate(step.choices):
-                button = WrapButton(choice.label.get(lang))
+                button = WrapButton(choice.label.get(used))
                 button.setObjectName(f"choice-{index}")
                 button.clicked.connect(lambda _checked=False, i=index: self.choose(i))
+                if used != lang:
+                    button.setProperty("speech_language", used)
+                self._direction(button.title_label, used)
                 add_shown(self.answers, button)
                 self._focus = self._focus or button
         self.next_button.setVisible(step.kind is not StepKind.CHOICE)
         self.page.to_top()
-        self.nav.read_aloud(self.spoken_text(step), lang, announce_to=self.title)
+        self.nav.read_aloud_parts(self.spoken_parts(step), announce_to=self.title)
         if self._focus is not None and self.isVisible():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def spoken_text(self, step: Step) -> str:
-        """What the voice reads: progress, title, text, then the items or the answers."""
+    def shown_language(self, step: Step) -> str:
+        texts = [step.title, step.text, step.tip, *step.items]
+        return resolved(texts + [choice.label for choice in step.choices], self.nav.language)
+
+    def _direction(self, widget: QWidget, language: str) -> None:
+        if language == self.nav.language:
+            follow_interface(widget)
+        else:
+            show_in_language(widget, language)
+
+    @staticmethod
+    def _tip(step: Step, language: str) -> str:
+        if step.tip is None:
+            return ""
+        return gettext_in(language, "Conseil : {tip}").format(tip=step.tip.get(language))
+
+    def spoken_parts(self, step: Step) -> list[tuple[str, str]]:
+        """What the voice reads, as (sentence, language): progress, title, text, then the items
+        or the answers. Untranslated content is read in French by the French voice, after a note
+        in the visitor's language."""
         lang = self.nav.language
-        parts = [self.progress_label.text()]
+        used = self.shown_language(step)
+        parts = [(self.progress_label.text(), lang)]
+        if used != lang:
+            parts.append((untranslated_note(), lang))
         if step.kind is StepKind.WARNING:
-            parts.append(_("Attention."))
-        parts += [step.title.get(lang), step.text.get(lang)]
+            parts.append((_("Attention."), lang))
+        parts += [(step.title.get(used), used), (step.text.get(used), used)]
         if step.tip is not None:
-            parts.append(self.tip.text())
-        parts += [item.get(lang) for item in step.items]
+            parts.append((self._tip(step, used), used))
+        parts += [(item.get(used), used) for item in step.items]
         for index, choice in enumerate(step.choices, start=1):
-            parts.append(_("Réponse {n} : {answer}").format(n=index, answer=choice.label.get(lang)))
-        return "\n".join(part.rstrip(".") + "." for part in parts if part)
+            answer = gettext_in(used, "Réponse {n} : {answer}")
+            parts.append((answer.format(n=index, answer=choice.label.get(used)), used))
+        return [(text.rstrip(".") + ".", language) for text, language in parts if text]
+
+    def spoken_text(self, step: Step) -> str:
+        """Everything the voice reads for `step`, one sentence a line (whatever the voices)."""
+        return "\n".join(text for text, _language in self.spoken_parts(step))
 
     def first_focus(self) -> QWidget | None:
         return self._focus
@@ -169,5 +210,6 @@ class StepScreen(Screen):
         clear_layout(self.answers)
         for widget in (self.procedure_title, self.progress_label, self.title, self.text, self.tip):
             widget.clear()
+        self.untranslated.hide()
         self.progress.reset()
         self._focus = None

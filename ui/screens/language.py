@@ -1,0 +1,97 @@
+"""The language picker: every language the kiosk offers, in its own name and script, the current
+one marked. Reached from the access bar on every screen; choosing goes back where the visitor was,
+with everything said again in the new language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.i18n import _
+from app.languages import is_rtl, name_in, native_name
+from ui.screens import register_screen
+from ui.screens.base import Screen
+from ui.widgets import BigButton, WrapButton, add_shown, clear_layout, label
+
+CURRENT_MARK = "✓"
+
+
+def language_button(code: str, current: str) -> WrapButton:
+    """One big button: the language's own name (read with its own voice), its name in the current
+    interface language under it, and a mark on the current one (a sign and words, not colour)."""
+    own = native_name(code)
+    chosen = code == current
+    detail = "" if code == current else name_in(code, current)
+    button = WrapButton(
+        f"{CURRENT_MARK} {own}" if chosen else own, detail, "primary" if chosen else ""
+    )
+    button.setObjectName(f"language-{code}")
+    button.setAccessibleName(own)
+    button.setAccessibleDescription(
+        _("Langue choisie") if chosen else _("Choisir cette langue : {name}").format(name=detail)
+    )
+    button.setProperty("speech_language", code)
+    # Its own name keeps its own direction, whatever the interface's.
+    button.title_label.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if is_rtl(code) else Qt.LayoutDirection.LeftToRight
+    )
+    return button
+
+
+@register_screen
+class LanguageScreen(Screen):
+    name = "language"
+    needs_store = False  # a visitor may change the language before the kiosk is unlocked too
+
+    def __init__(self, nav: Any) -> None:
+        super().__init__(nav)
+        self.back_to = "home"
+        _outer, page = self._scrolling_page()
+        body = page.body_layout
+        self.title = label("", "title")
+        self.choices = QVBoxLayout()
+        self.choices.setSpacing(12)
+        self.back_button = BigButton()
+        self.back_button.setObjectName("language-back")
+        self.back_button.clicked.connect(self.go_back)
+        body.addWidget(self.title)
+        body.addLayout(self.choices)
+        body.addWidget(self.back_button)
+        body.addStretch(1)
+        self._first: QWidget | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Choisissez votre langue"))
+        self.back_button.set_text(_("← Retour"))
+        self._fill()
+
+    def enter(self, back_to: str = "", **params: Any) -> None:
+        if back_to and back_to != self.name:
+            self.back_to = back_to
+        self._fill()
+        self.page.to_top()
+        self.nav.read_aloud(self.title.text(), self.nav.language, announce_to=self.title)
+
+    def _fill(self) -> None:
+        clear_layout(self.choices)
+        current = self.nav.language
+        self._first = None
+        for code in self.nav.offered_languages:
+            button = language_button(code, current)
+            button.clicked.connect(lambda _checked=False, c=code: self.choose(c))
+            add_shown(self.choices, button)
+            if code == current:
+                self._first = button
+
+    def choose(self, code: str) -> None:
+        self.nav.set_language(code)
+        self.go_back()
+
+    def go_back(self) -> None:
+        self.nav.go(self.back_to or "home")
+
+    def first_focus(self) -> QWidget | None:
+        return self._first or self.back_button
