@@ -18,9 +18,13 @@ from typing import Any
 
 from app.content import builtin_files
 from app.content.catalog import Catalog, problems_text
-from app.content.validation import load_files
+from app.content.coverage import LanguageCoverage, coverage, totals
+from app.content.model import Procedure
+from app.content.validation import Problem, load_named_files
 from app.errors import ContentError, PasapasError, StoreError
-from app.i18n import _, ngettext, set_language
+from app.formatting import percent
+from app.i18n import _, current_language, ngettext, pgettext, set_language
+from app.languages import SOURCE_LANGUAGE, SUPPORTED, name_in
 from app.passphrase import passphrase_problems
 from app.settings import Paths, load_settings
 from app.store import Store, restore_backup
@@ -122,16 +126,55 @@ def cmd_db_restore(args: argparse.Namespace, paths: Paths) -> int:
 # -- content ----------------------------------------------------------------------------------
 
 
+_LISTED_PATHS = 3  # missing texts named in a warning before "…"
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    print(problems_text(problems), file=sys.stderr)
+    print(
+        ngettext("{n} problème.", "{n} problèmes.", len(problems)).format(n=len(problems)),
+        file=sys.stderr,
+    )
+
+
+def _translation_warnings(file: str, procedure: Procedure) -> list[str]:
+    """One line per supported language the procedure is not completely translated into."""
+    interface = current_language()
+    lines = []
+    for language, found in coverage(procedure).items():
+        if language == SOURCE_LANGUAGE or found.complete:
+            continue
+        if found.untranslated:
+            message = _("non traduite")
+        else:
+            listed = ", ".join(found.missing[:_LISTED_PATHS])
+            if len(found.missing) > _LISTED_PATHS:
+                listed += ", …"
+            n = found.total - found.present
+            message = ngettext(
+                "{n} texte sur {total} manque ({paths})",
+                "{n} textes sur {total} manquent ({paths})",
+                n,
+            ).format(n=n, total=found.total, paths=listed)
+        lines.append(
+            _("avertissement : {file} : {language} : {message}").format(
+                file=file, language=name_in(language, interface), message=message
+            )
+        )
+    return lines
+
+
 def cmd_content_validate(args: argparse.Namespace, paths: Paths) -> int:
     files = [Path(p) for p in args.paths]
-    procedures, problems = load_files(files)
+    loaded, problems = load_named_files(files)
+    # Missing translations are not errors (the kiosk shows the French text instead): warnings.
+    for file, procedure in loaded:
+        for line in _translation_warnings(file, procedure):
+            print(line, file=sys.stderr)
     if problems:
-        print(problems_text(problems), file=sys.stderr)
-        print(
-            ngettext("{n} problème.", "{n} problèmes.", len(problems)).format(n=len(problems)),
-            file=sys.stderr,
-        )
+        _print_problems(problems)
         return 1
+    procedures = [procedure for _file, procedure in loaded]
     print(
         ngettext("{n} démarche valide.", "{n} démarches valides.", len(procedures)).format(
             n=len(procedures)
@@ -153,6 +196,77 @@ def cmd_content_list(args: argparse.Namespace, paths: Paths) -> int:
         items = Catalog(store).list(language, args.theme)
     for item in items:
         print(f"{item.id}\t{item.title}")
+    return 0
+
+
+def _coverage_table(rows: list[tuple[str, dict[str, LanguageCoverage]]], language: str) -> str:
+    """Procedures down, languages across, a percentage in each cell; the totals last."""
+    header = [pgettext("coverage table", "démarche"), *SUPPORTED]
+    lines = [
+        [procedure_id, *(percent(by_language[code].shown_ratio, language) for code in SUPPORTED)]
+        for procedure_id, by_language in rows
+    ]
+    total = totals(by_language for _id, by_language in rows)
+    lines.append(
+        [
+            pgettext("coverage table", "total"),
+            *(percent(total[code].shown_ratio, language) for code in SUPPORTED),
+        ]
+    )
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in [header, *lines]
+    )
+
+
+def _missing_texts(rows: list[tuple[str, dict[str, LanguageCoverage]]], language: str) -> str:
+    """For one language: each procedure not completely translated and the paths it lacks."""
+    name = name_in(language, current_language())
+    lines = []
+    for procedure_id, by_language in rows:
+        found = by_language[language]
+        if found.complete:
+            continue
+        if found.untranslated:
+            message = _("non traduite")
+        else:
+            n = found.total - found.present
+            message = ngettext(
+                "{n} texte sur {total} manque", "{n} textes sur {total} manquent", n
+            ).format(n=n, total=found.total)
+        lines.append(_("{procedure} : {message}").format(procedure=procedure_id, message=message))
+        if not found.untranslated:  # every path would be listed: the whole file is to translate
+            lines += [f"  {path}" for path in found.missing]
+    if not lines:
+        return _("Rien ne manque en {language}.").format(language=name)
+    return "\n".join([_("Textes manquants en {language} :").format(language=name), *lines])
+
+
+def cmd_content_coverage(args: argparse.Namespace, paths: Paths) -> int:
+    problems: list[Problem] = []
+    if args.paths:
+        loaded, problems = load_named_files([Path(p) for p in args.paths])
+        procedures = [procedure for _file, procedure in loaded]
+    else:
+        # The procedures in the store, read as `content list` reads them.
+        with _open_store(paths) as store:
+            catalog = Catalog(store)
+            items = catalog.list(load_settings(paths).language)
+            procedures = [catalog.get(item.id) for item in items]
+    rows = [(procedure.id, coverage(procedure)) for procedure in procedures]
+    rows.sort(key=lambda row: row[0])
+    if rows:
+        print(_coverage_table(rows, current_language()))
+        if args.language:
+            print()
+            print(_missing_texts(rows, args.language))
+    if problems:
+        _print_problems(problems)
+        return 1
     return 0
 
 
@@ -358,6 +472,24 @@ def build_parser() -> argparse.ArgumentParser:
     listing = content.add_parser("list", help=_("lister les démarches"))
     listing.add_argument("--theme", help=_("seulement ce thème"))
     listing.set_defaults(func=cmd_content_list)
+    cover = content.add_parser(
+        "coverage",
+        help=_("la part des textes traduits, par démarche et par langue"),
+        description=_(
+            "Sans FICHIER : les démarches de la base. "
+            "Avec --language : les textes qui manquent dans cette langue."
+        ),
+    )
+    cover.add_argument("paths", nargs="*", metavar=_("FICHIER"))
+    cover.add_argument(
+        "--language",
+        choices=SUPPORTED,
+        metavar=_("LANGUE"),
+        help=_("lister les textes qui manquent dans cette langue ({languages})").format(
+            languages=", ".join(SUPPORTED)
+        ),
+    )
+    cover.set_defaults(func=cmd_content_coverage)
     search = content.add_parser("search", help=_("chercher une démarche"))
     search.add_argument("query", metavar=_("MOTS"))
     search.set_defaults(func=cmd_content_search)

@@ -2,7 +2,8 @@
 
 `model` holds the frozen values a procedure is made of, `validation` turns JSON files into
 procedures or into a list of problems (file, JSON path, what is wrong), `catalog` imports them into
-the encrypted store all or nothing and lists and searches them. The format is documented in
+the encrypted store all or nothing and lists and searches them. `coverage` counts how much of
+a procedure is translated into each supported language. The format is documented in
 `docs/content-format.md`; its JSON Schema is `procedure.schema.json` beside this file.
 """
 

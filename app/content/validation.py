@@ -300,7 +300,15 @@ def load_files(
     paths: Sequence[Path], *, today: dt.date | None = None, trusted: bool = False
 ) -> tuple[list[Procedure], list[Problem]]:
     """Load every file; also refuse two files that carry the same procedure id."""
-    procedures: list[Procedure] = []
+    loaded, problems = load_named_files(paths, today=today, trusted=trusted)
+    return [procedure for _file, procedure in loaded], problems
+
+
+def load_named_files(
+    paths: Sequence[Path], *, today: dt.date | None = None, trusted: bool = False
+) -> tuple[list[tuple[str, Procedure]], list[Problem]]:
+    """Like `load_files`, with the name of the file each procedure was read from."""
+    procedures: list[tuple[str, Procedure]] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -320,5 +328,5 @@ def load_files(
             )
             continue
         seen[procedure.id] = str(path)
-        procedures.append(procedure)
+        procedures.append((str(path), procedure))
     return procedures, problems
