@@ -70,6 +70,8 @@ def fill_source(path: Path) -> int:
     from babel.messages.pofile import write_po
 
     catalog = _read(path)
+    catalog.last_translator = "Pas à pas team"
+    catalog.language_team = "French"
     changed = 0
     for message in catalog:
         if not message.id:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.i18n import _, ngettext
+from app.formatting import moment
+from app.i18n import _, current_language, ngettext
 from app.outbox import SyncState
 from app.store import Store
 from sync.client import SyncEngine, SyncError
@@ -57,8 +58,12 @@ def status(args: argparse.Namespace, store: Store) -> int:
         print(_("Service : {url}").format(url=state.service_url))
         print(_("Lieu : {site}").format(site=state.site))
         print(_("Borne : {device}").format(device=state.device_id))
-    print(_("Dernier essai : {when}").format(when=state.last_attempt or _("jamais")))
-    print(_("Dernière réussite : {when}").format(when=state.last_success or _("jamais")))
+    language = current_language()
+    for template, value in (
+        (_("Dernier essai : {when}"), state.last_attempt),
+        (_("Dernière réussite : {when}"), state.last_success),
+    ):
+        print(template.format(when=moment(value, language) if value else _("jamais")))
     print(_("En attente d'envoi : {n}").format(n=state.queued))
     print(_("Envoyés : {n}").format(n=state.sent))
     print(_("À vérifier : {n}").format(n=state.attention))

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from accessibility.audit import AuditResult, audit_widget_tree
@@ -114,22 +115,32 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
 
 
 def run_audit(language: str = "fr", progress: Callable[[str], None] | None = None) -> AuditResult:
+    """Every state of every screen in every theme at 100 % and 200 % in `language`; then, from
+    French, every state again in Arabic (right to left) in the standard theme."""
     result = AuditResult()
     app = QApplication.instance() or QApplication([])
-    with demo_window(language) as window:
-        for theme_id in THEMES:
-            for scale in AUDIT_SCALES:
-                window.set_prefs(replace(Preferences(), theme=theme_id, text_size=scale))
-                for label, show in screen_states(window):
-                    window.wipe_visit()
-                    window.set_prefs(replace(Preferences(), theme=theme_id, text_size=scale))
-                    show()
-                    settle(app)
-                    where = f"{label} [{theme_id}, {scale}%]"
-                    result.add(audit_widget_tree(window, where))
-                    window.inactivity.overlay.hide()
-                    if progress is not None:
-                        progress(where)
+    passes = [(language, THEMES)]
+    if language == "fr":
+        passes.append(("ar", ("standard",)))
+    for pass_language, themes in passes:
+        with demo_window(pass_language) as window:
+            for theme_id in themes:
+                for scale in AUDIT_SCALES:
+                    prefs = replace(Preferences(), theme=theme_id, text_size=scale)
+                    window.set_prefs(prefs)
+                    for label, show in screen_states(window):
+                        window.wipe_visit()
+                        window.set_prefs(prefs)
+                        show()
+                        settle(app)
+                        tag = f", {pass_language}" if pass_language != language else ""
+                        where = f"{label} [{theme_id}, {scale}%{tag}]"
+                        result.add(audit_widget_tree(window, where))
+                        window.inactivity.overlay.hide()
+                        if progress is not None:
+                            progress(where)
+    QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    set_language(language)  # the report is in the language asked for
     return result
 
 

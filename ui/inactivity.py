@@ -153,7 +153,7 @@ class InactivityGuard(QObject):
         self.idle.start()
 
     def retranslate(self) -> None:
-        if self.warning_shown():
+        if self.warning_shown:
             self.overlay.retranslate(self._left)
 
     def resize_overlay(self) -> None:

@@ -86,7 +86,7 @@ def test_staff_enrol_the_kiosk_and_sync_now_without_blocking(qtbot, kiosk_window
     assert "1 enregistrement en attente" in screen.state.text()
     qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.kiosk.sync_status().queued == 0, timeout=20_000)
-    qtbot.waitUntil(lambda: "0 enregistrements en attente" in screen.state.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "0 enregistrement en attente" in screen.state.text(), timeout=20_000)
     assert running.db.count_records() == 1
 
 

@@ -10,36 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
+from tests.ui.fakes import RecordingSpeech
 from ui.widgets import HOLD_MS, WrapButton
-
-
-class RecordingSpeech:
-    def __init__(self, status: str = "") -> None:
-        self.calls: list[tuple] = []
-        self._status = status
-
-    def say(self, text: str, language: str) -> None:
-        self.calls.append(("say", text, language))
-
-    def stop(self) -> None:
-        self.calls.append(("stop",))
-
-    def set_rate(self, rate: str) -> None:
-        self.calls.append(("rate", rate))
-
-    @property
-    def available(self) -> bool:
-        return not self._status
-
-    @property
-    def status(self) -> str:
-        return self._status
-
-    def close(self) -> None:
-        self.calls.append(("close",))
-
-    def said(self) -> list[str]:
-        return [call[1] for call in self.calls if call[0] == "say"]
 
 
 @pytest.fixture

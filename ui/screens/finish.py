@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
-from ui.widgets import BigButton, label
+from ui.widgets import BigButton, FlowLayout, label
 
 
 @register_screen
@@ -33,7 +33,9 @@ class FinishScreen(Screen):
             body.addWidget(widget)
         body.addStretch(1)
 
-        bar = QHBoxLayout()
+        # Three long labels: at large sizes (and in Arabic script) they go on two lines.
+        bar_box = QWidget()
+        bar = FlowLayout(bar_box)
         bar.setContentsMargins(48, 12, 48, 24)
         self.back_button = BigButton()
         self.back_button.setObjectName("back")
@@ -46,9 +48,8 @@ class FinishScreen(Screen):
         self.home_button.clicked.connect(self.nav.end_visit)
         bar.addWidget(self.back_button)
         bar.addWidget(self.restart_button)
-        bar.addStretch(1)
         bar.addWidget(self.home_button)
-        outer.addLayout(bar)
+        outer.addWidget(bar_box)
         self.retranslate()
 
     def retranslate(self) -> None:

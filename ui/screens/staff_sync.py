@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import PasapasError
+from app.formatting import moment
 from app.i18n import _, ngettext
 from ui.screens import register_screen
 from ui.screens.base import Screen
@@ -198,8 +199,8 @@ class StaffSyncScreen(Screen):
         else:
             lines.append(_("La borne n'est pas encore inscrite auprès d'un service central."))
         lines += [
-            _("Dernier essai : {when}").format(when=status.last_attempt or never),
-            _("Dernière réussite : {when}").format(when=status.last_success or never),
+            _("Dernier essai : {when}").format(when=self._when(status.last_attempt) or never),
+            _("Dernière réussite : {when}").format(when=self._when(status.last_success) or never),
             ngettext(
                 "{n} enregistrement en attente d'envoi",
                 "{n} enregistrements en attente d'envoi",
@@ -223,6 +224,9 @@ class StaffSyncScreen(Screen):
         busy = self.runner is not None and self.runner.busy
         self.sync_button.setEnabled(status.enrolled and not busy)
         self.enrol_button.setEnabled(not busy)
+
+    def _when(self, iso: str) -> str:
+        return moment(iso, self.nav.language) if iso else ""
 
     # -- actions --------------------------------------------------------------------------------
 

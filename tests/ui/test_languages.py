@@ -1,0 +1,173 @@
+"""Languages as a visitor and staff use them: picking one from any screen, in the middle of a
+procedure; Arabic mirrored right to left; French shown and read honestly where a translation is
+missing; the kiosk's default and offered languages set by staff."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import gettext_in
+from app.settings import Settings, load_settings
+from tests.ui.fakes import RecordingSpeech
+from ui.audit_driver import open_step
+
+RTL, LTR = Qt.LayoutDirection.RightToLeft, Qt.LayoutDirection.LeftToRight
+
+
+@pytest.fixture
+def speech():
+    return RecordingSpeech()
+
+
+@pytest.fixture
+def voiced(make_window, kiosk, speech):
+    window = make_window(kiosk, speech=speech)
+    yield window
+    QApplication.instance().setLayoutDirection(LTR)
+
+
+def _doc(procedure_id: str) -> dict:
+    from app.content import BUILTIN_DIR
+
+    path = BUILTIN_DIR / f"{procedure_id}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _step_text(procedure_id: str, step_id: str, field: str, language: str) -> str:
+    step = next(s for s in _doc(procedure_id)["steps"] if s["id"] == step_id)
+    return step[field][language]
+
+
+def _pick(qtbot, window, code: str) -> None:
+    """As a visitor does: the language button in the bar, then the language's own name."""
+    qtbot.mouseClick(window.access_bar.language_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen == "language"
+    button = window.screens["language"].findChild(object, f"language-{code}")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _x(widget, window) -> int:
+    return widget.mapTo(window, QPoint(0, 0)).x()
+
+
+def test_switching_to_arabic_mid_procedure_mirrors_translates_keeps_the_step_and_voice(
+    qtbot, voiced, speech
+):
+    window = voiced
+    open_step(window, "ameli-creer-compte", "formulaire")
+    step_screen = window.screens["step"]
+    before = window.walk.progress()
+    assert _x(step_screen.back_button, window) < _x(step_screen.next_button, window)
+
+    _pick(qtbot, window, "ar")
+
+    assert window.current_screen == "step"
+    assert window.walk.current.id == "formulaire"  # the visitor is where they were
+    assert window.walk.progress() == before
+    assert QApplication.layoutDirection() == RTL and window.layoutDirection() == RTL
+    # Back on the right, Next on the left: the whole window reads from the right.
+    assert _x(step_screen.back_button, window) > _x(step_screen.next_button, window)
+    assert step_screen.title.text() == _step_text("ameli-creer-compte", "formulaire", "title", "ar")
+    assert step_screen.next_button.text() == gettext_in("ar", "Suivant →") != "Suivant →"
+    assert step_screen.untranslated.isHidden()
+    assert window.access_bar.language_button.text().endswith("العربية")
+    # Qt's own strings follow (standard buttons, context menus).
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "ألغِ"
+    last = speech.spoken()[-1]
+    assert {language for _text, language in last} == {"ar"}
+    assert _step_text("ameli-creer-compte", "formulaire", "title", "ar") in last[0][0]
+
+    _pick(qtbot, window, "fr")
+
+    assert window.walk.current.id == "formulaire"
+    assert QApplication.layoutDirection() == LTR
+    assert step_screen.title.text() == _step_text("ameli-creer-compte", "formulaire", "title", "fr")
+    assert step_screen.next_button.text() == "Suivant →"
+    assert speech.spoken()[-1][0][1] == "fr"
+
+
+def test_a_missing_translation_shows_french_marked_and_read_by_the_french_voice(
+    qtbot, voiced, speech
+):
+    window = voiced
+    _pick(qtbot, window, "uk")  # carte-vitale is not translated into Ukrainian
+    open_step(window, "carte-vitale", _doc("carte-vitale")["start"])
+    step_screen = window.screens["step"]
+    french_title = _step_text("carte-vitale", window.walk.current.id, "title", "fr")
+    assert step_screen.title.text() == french_title
+    assert step_screen.untranslated.isVisible()
+    assert step_screen.untranslated.text() == gettext_in(
+        "uk", "Pas encore traduit dans votre langue : en français."
+    )
+    assert step_screen.title.layoutDirection() == LTR
+    assert step_screen.progress_label.text().startswith("Крок")  # the interface stays Ukrainian
+    parts = speech.spoken()[-1]
+    languages = [language for _text, language in parts]
+    assert languages == ["uk", "fr"]  # the note in the visitor's voice, then French in French
+    assert parts[1][0].startswith(french_title)
+    assert "Крок" not in parts[1][0]  # no Ukrainian sentence read by the French voice
+
+
+def test_the_home_screen_lists_languages_in_their_own_names_and_switches_in_place(qtbot, voiced):
+    window = voiced
+    home = window.screens["home"]
+    names = [b.text() for b in home._language_buttons.values()]
+    assert names == [
+        "✓ Français",
+        "English",
+        "العربية",
+        "Español",
+        "Português",
+        "Українська",
+        "Türkçe",
+    ]
+    qtbot.mouseClick(home._language_buttons["es"], Qt.MouseButton.LeftButton)
+    assert window.current_screen == "home"
+    assert home._language_buttons["es"].text() == "✓ Español"
+    assert home.intro.text() == gettext_in(
+        "es", "Choisissez une démarche. Nous vous guidons étape par étape, à votre rythme."
+    )
+    tiles = [home.tiles.itemAt(i).widget() for i in range(home.tiles.count())]
+    assert any(tile.title_label.text().endswith(gettext_in("es", "Retraite")) for tile in tiles)
+
+
+def test_the_next_visitor_starts_in_the_kiosk_default_language(qtbot, voiced):
+    window = voiced
+    _pick(qtbot, window, "ar")
+    window.start_walk("attestation-droits")
+    window.end_visit()
+    assert window.language == "fr"
+    assert QApplication.layoutDirection() == LTR
+    assert window.current_screen == "home"
+
+
+def test_staff_choose_the_default_language_and_the_languages_offered(
+    qtbot, make_window, kiosk, paths
+):
+    window = make_window(kiosk, settings=Settings())
+    window.go("staff_languages")
+    screen = window.screens["staff_languages"]
+    for code in ("es", "pt", "uk", "tr"):
+        screen.offered[code].setChecked(False)
+    screen.defaults["ar"].setChecked(True)
+    screen.offered["ar"].setChecked(False)
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.message.isVisible()  # the default must be offered: nothing saved
+    assert load_settings(paths) == Settings()
+
+    screen.offered["ar"].setChecked(True)
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    saved = load_settings(paths)
+    assert saved.language == "ar" and saved.languages == ("fr", "en", "ar")
+    home = window.screens["home"]
+    assert list(home._language_buttons) == ["fr", "en", "ar"]
+    window.go("language", back_to="home")
+    picker = window.screens["language"]
+    assert picker.findChild(object, "language-es") is None
+    window.end_visit()
+    assert window.language == "ar"  # each visit now starts in Arabic
+    QApplication.instance().setLayoutDirection(LTR)
