@@ -481,3 +481,27 @@ def test_text_cannot_change_the_speed_with_an_espeak_command(tmp_path):
         sneaky_seconds,
         plain_seconds,
     )
+
+
+def test_parts_in_two_languages_are_read_in_turn_as_one_utterance(tmp_path, monkeypatch):
+    # A Ukrainian note, then an untranslated French step: each with its own voice, one after the
+    # other, all through one player; stopping would cut both.
+    parts = [("Ще не перекладено Вашою мовою.", "uk"), ("Ouvrez le site ameli.fr.", "fr")]
+    expected_bytes = 0
+    for index, (text, language) in enumerate(parts):
+        wav = tmp_path / f"part{index}.wav"
+        synthesize_to_file(text, language, "normal", wav)
+        with wave.open(str(wav)) as recording:
+            expected_bytes += recording.getnframes() * 2
+    log = _player(tmp_path, monkeypatch, PACED_PLAYER)
+    s = Speech()
+    try:
+        assert s.wait_for(lambda s: s._known, READY)
+        s.say_parts(parts)
+        assert s.wait_for(lambda s: s.speaking, READY)
+        assert s.wait_for(lambda s: not s.speaking, READY)
+    finally:
+        s.close()
+    ends = [line.split() for line in log.read_text().splitlines() if line.startswith("end")]
+    received = int(ends[-1][2])
+    assert abs(received - expected_bytes) < 0.05 * expected_bytes, (received, expected_bytes)
