@@ -303,8 +303,13 @@ def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
     for violation in result.violations:
         print(violation)
     print(
-        _("{checks} vérifications, {violations} problèmes.").format(
-            checks=result.checks, violations=len(result.violations)
+        _("{checks}, {problems}.").format(
+            checks=ngettext("{n} vérification", "{n} vérifications", result.checks).format(
+                n=result.checks
+            ),
+            problems=ngettext("{n} problème", "{n} problèmes", len(result.violations)).format(
+                n=len(result.violations)
+            ),
         )
     )
     return 0 if not result.violations else 1

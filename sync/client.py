@@ -89,7 +89,10 @@ def check_service_url(url: str, *, allow_http: bool = False) -> str:
         )
     if parts.username or parts.password or parts.query or parts.fragment:
         raise SyncError(
-            _("L'adresse du service ne doit contenir ni identifiant, ni « ? », ni « # »."),
+            _(
+                "L'adresse du service ne doit contenir ni nom d'utilisateur, ni mot de "
+                "passe, ni « ? », ni « # »."
+            ),
             "config",
         )
     if parts.scheme == "http":
@@ -177,8 +180,8 @@ class ServiceClient:
         if 300 <= status < 400 and status != 304:
             raise SyncError(
                 _(
-                    "Le service a renvoyé vers une autre adresse : rien n'a été envoyé comme "
-                    "reçu. Un portail d'accès au réseau demande peut-être une connexion."
+                    "Le service a renvoyé vers une autre adresse : aucun envoi n'est compté "
+                    "comme reçu. Un portail d'accès au réseau demande peut-être de se connecter."
                 ),
                 "answer",
             )

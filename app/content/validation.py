@@ -63,7 +63,11 @@ def _schema_message(error: Any) -> str:
     value = error.instance
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
-        return _("champ obligatoire manquant : {names}").format(names=", ".join(missing))
+        return ngettext(
+            "champ obligatoire manquant : {names}",
+            "champs obligatoires manquants : {names}",
+            len(missing),
+        ).format(names=", ".join(missing))
     if kind in ("additionalProperties", "unevaluatedProperties"):
         known = set(error.schema.get("properties", {}))
         extra = sorted(k for k in (value or {}) if k not in known)
@@ -88,7 +92,10 @@ def _schema_message(error: Any) -> str:
     if kind == "pattern":
         return _("format incorrect : {value}").format(value=json.dumps(value, ensure_ascii=False))
     if kind == "minItems":
-        return _("il faut au moins {n} élément(s)").format(n=error.validator_value)
+        count = int(error.validator_value)
+        return ngettext(
+            "il faut au moins {n} élément", "il faut au moins {n} éléments", count
+        ).format(n=count)
     if kind == "minLength":
         return _("le texte ne peut pas être vide")
     if kind in ("minimum", "maximum"):
