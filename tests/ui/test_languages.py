@@ -171,3 +171,22 @@ def test_staff_choose_the_default_language_and_the_languages_offered(
     window.end_visit()
     assert window.language == "ar"  # each visit now starts in Arabic
     QApplication.instance().setLayoutDirection(LTR)
+
+
+def test_a_list_of_procedures_follows_the_language_and_marks_what_is_not_translated(qtbot, voiced):
+    window = voiced
+    window.go("theme", theme=None)
+    _pick(qtbot, window, "es")
+    assert window.current_screen == "theme"
+    screen = window.screens["theme"]
+    buttons = {
+        screen.items.itemAt(i).widget().objectName(): screen.items.itemAt(i).widget()
+        for i in range(screen.items.count())
+    }
+    note = gettext_in("es", "Pas encore traduit dans votre langue : en français.")
+    ameli = buttons["procedure-ameli-creer-compte"]
+    assert ameli.title_label.text() == _doc("ameli-creer-compte")["title"]["es"]
+    assert note not in ameli.detail_label.text()
+    vitale = buttons["procedure-carte-vitale"]  # not in Spanish: French title, marked
+    assert vitale.title_label.text() == _doc("carte-vitale")["title"]["fr"]
+    assert note in vitale.detail_label.text()

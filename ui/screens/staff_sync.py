@@ -168,6 +168,8 @@ class StaffSyncScreen(Screen):
         self.enrol_button.set_text(_("Inscrire la borne"))
         self.languages_button.set_text(_("Langues de la borne"))
         self.back.set_text(_("Retour à l'accueil"))
+        if self.isVisible():
+            self.refresh()
 
     def first_focus(self) -> QWidget:
         return self.sync_button

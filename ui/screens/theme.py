@@ -40,10 +40,17 @@ class ThemeScreen(Screen):
             self.title.setText(_("Toutes les démarches"))
         else:
             self.title.setText(find_theme(self.theme_id).label)
+        if self.isVisible() and self.nav.store_open:  # switched language here: the list follows
+            self._fill()
 
     def enter(self, theme: str | None = None, **params: Any) -> None:
         self.theme_id = theme
         self.retranslate()
+        self._fill()
+        self.page.to_top()
+
+    def _fill(self) -> None:
+        theme = self.theme_id
         clear_layout(self.items)
         self._first: QWidget | None = None
         for item in self.nav.kiosk.procedures(self.nav.language, theme):
@@ -53,7 +60,6 @@ class ThemeScreen(Screen):
             )
             add_shown(self.items, button)
             self._first = self._first or button
-        self.page.to_top()
 
     def first_focus(self) -> QWidget | None:
         return getattr(self, "_first", None) or self.home_button
