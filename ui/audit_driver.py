@@ -116,16 +116,20 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
 
 def run_audit(language: str = "fr", progress: Callable[[str], None] | None = None) -> AuditResult:
     """Every state of every screen in every theme at 100 % and 200 % in `language`; then, from
-    French, every state again in Arabic (right to left) in the standard theme."""
+    French, every state again in Arabic (right to left) at 100 % and 200 %, and in each other
+    language at 200 % (longer words, other scripts), in the standard theme."""
+    from app.languages import SUPPORTED
+
     result = AuditResult()
     app = QApplication.instance() or QApplication([])
-    passes = [(language, THEMES)]
+    passes = [(language, THEMES, AUDIT_SCALES)]
     if language == "fr":
-        passes.append(("ar", ("standard",)))
-    for pass_language, themes in passes:
+        passes.append(("ar", ("standard",), AUDIT_SCALES))
+        passes += [(code, ("standard",), (200,)) for code in SUPPORTED if code not in ("fr", "ar")]
+    for pass_language, themes, scales in passes:
         with demo_window(pass_language) as window:
             for theme_id in themes:
-                for scale in AUDIT_SCALES:
+                for scale in scales:
                     prefs = replace(Preferences(), theme=theme_id, text_size=scale)
                     window.set_prefs(prefs)
                     for label, show in screen_states(window):
