@@ -24,6 +24,7 @@ SCRIPTS = (
     "bench_sync_fleet.py",
     "bench_speech.py",
     "bench_audit.py",
+    "bench_language.py",
 )
 
 

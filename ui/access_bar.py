@@ -57,6 +57,7 @@ class AccessBar(QWidget):
         self.notice.setObjectName("voice-notice")
         self.notice.hide()
         layout.addWidget(self.notice)
+        self._scale = 0.0
 
     def show_state(self, prefs: Preferences) -> None:
         language = current_language()
@@ -86,7 +87,10 @@ class AccessBar(QWidget):
             )
         )
         # The bar grows less than the page: at 200 % and more it would leave no room for it.
-        self.setStyleSheet(bar_stylesheet(min(prefs.scale, 1.5)))
+        scale = min(prefs.scale, 1.5)
+        if scale != self._scale:  # a new style sheet re-polishes the whole bar: only on a change
+            self._scale = scale
+            self.setStyleSheet(bar_stylesheet(scale))
 
     def show_notice(self, message: str) -> None:
         """A short note for staff (the voice cannot speak here); hidden when empty."""

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from accessibility.audit import AuditResult, audit_widget_tree
@@ -52,11 +52,14 @@ def demo_window(language: str = "fr", size: tuple[int, int] = WINDOW_SIZE) -> It
 
 
 def settle(app: QApplication | None = None) -> None:
-    """Let pending layout and style requests run to the end (they cascade parent by parent)."""
+    """Let pending layout and style requests run to the end (they cascade parent by parent), and
+    the deferred deletions (`deleteLater`) that a running event loop would do at once but
+    `processEvents()` outside one leaves pending."""
     app = app or QApplication.instance()
     for _ in range(4):
         app.sendPostedEvents()
         app.processEvents()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def open_step(window, procedure_id: str, step_id: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.i18n import _, ngettext
@@ -116,7 +117,8 @@ class InactivityGuard(QObject):
         return self.overlay.isVisible()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and not self.warning_shown:
+        # Every event of the application passes here: the cheap type test first.
+        if isinstance(event, QInputEvent) and event.type() in _ACTIVITY and not self.warning_shown:
             self.idle.start()
         return False
 

@@ -66,7 +66,8 @@ class LanguageScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(_("Choisissez votre langue"))
         self.back_button.set_text(_("← Retour"))
-        self._fill()
+        if self.isVisible():  # hidden, it is filled anew when it is shown
+            self._fill()
 
     def enter(self, back_to: str = "", **params: Any) -> None:
         if back_to and back_to != self.name:
