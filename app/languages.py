@@ -8,6 +8,7 @@ staff choose the default one and which ones visitors see (`Settings.language`,
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 SOURCE_LANGUAGE = "fr"
@@ -15,6 +16,8 @@ SOURCE_LANGUAGE = "fr"
 SUPPORTED: tuple[str, ...] = ("fr", "en", "ar", "es", "pt", "uk", "tr")
 
 _FSI, _PDI = "\u2068", "\u2069"  # Unicode "first strong isolate" and "pop directional isolate"
+_RLM, _LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
+_MARKS = str.maketrans("", "", _FSI + _PDI + _RLM + _LRM)
 
 
 @cache
@@ -50,9 +53,24 @@ def isolate(text: str) -> str:
     return f"{_FSI}{text}{_PDI}" if text else text
 
 
+def directed(text: str, language: str) -> str:
+    """`text` made to read in its language's direction, whatever word it starts with.
+
+    A line takes its direction from its first letter: an Arabic sentence that starts with
+    "RSA" or "ameli.fr" would be laid out left to right, its words and brackets out of order.
+    A right-to-left mark in front fixes that (a left-to-right one for the reverse case); text
+    that already starts the right way is left as it is."""
+    first = next(
+        (kind for kind in map(unicodedata.bidirectional, text) if kind in ("L", "R", "AL")), ""
+    )
+    if is_rtl(language):
+        return _RLM + text if first == "L" else text
+    return _LRM + text if first in ("R", "AL") else text
+
+
 def strip_isolates(text: str) -> str:
-    """The text without bidi isolates (for the voice and for logs)."""
-    return text.replace(_FSI, "").replace(_PDI, "")
+    """The text without bidi isolates and marks (for the voice and for logs)."""
+    return text.translate(_MARKS)
 
 
 def valid_offer(default: object, offered: object) -> tuple[str, tuple[str, ...]]:

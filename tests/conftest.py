@@ -30,6 +30,24 @@ def pasapas_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def back_to_french():
+    """Whatever language a test switched to (gettext, Qt's translator, the layout direction, the
+    default QLocale: all global), the next test starts in French, left to right."""
+    yield
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            from ui.language import apply_language
+
+            apply_language("fr")
+            return
+    from app.i18n import set_language
+
+    set_language("fr")
+
+
 @pytest.fixture
 def paths(pasapas_home: Path):
     from app.settings import Paths

@@ -80,6 +80,7 @@ class KioskWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.apply_prefs()
+        self.access_bar.language_button.setVisible(len(settings.languages) > 1)
         widgets.speak_label = self._speak_label
         if speech is not None and speech.status:
             self._voice_status(speech.status)
@@ -166,6 +167,7 @@ class KioskWindow(QMainWindow):
         apply_language(language)
         if not changed:
             return
+        self.voice.forget()  # what was said in the old language is not what "Repeat" repeats
         self.setWindowTitle(_("Pas à pas"))
         self.access_bar.show_state(self.prefs)
         self.inactivity.retranslate()
@@ -183,6 +185,7 @@ class KioskWindow(QMainWindow):
         settings = settings.validated()
         save_settings(self.paths, settings)
         self.settings = settings
+        self.access_bar.language_button.setVisible(len(settings.languages) > 1)
         self.screens["home"].retranslate()  # its row of languages
         if self.language not in settings.languages:
             self.set_language(settings.language)
@@ -254,6 +257,25 @@ class KioskWindow(QMainWindow):
         if focus is not None:
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def resume(self, name: str) -> None:
+        """Show `name` again as it was left (back from the language picker): same procedure, same
+        theme, same search, same ticks; only re-translated, and read again when it reads itself."""
+        screen = self.screens.get(name)
+        if screen is None or (screen.needs_store and self._kiosk is None):
+            self.go("home" if self._kiosk is not None else "unlock")
+            return
+        self._changing_screen = True
+        try:
+            self.voice.stop()
+            self.current_screen = name
+            self.stack.setCurrentWidget(screen)
+            screen.retranslate()  # visible now: its content follows the language too
+            focus = screen.first_focus()
+            if focus is not None:
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        finally:
+            self._changing_screen = False
+
     def unlocked(self, kiosk: Kiosk) -> None:
         self._kiosk = kiosk
         self._start_sync()
@@ -270,9 +292,16 @@ class KioskWindow(QMainWindow):
         self.go("step")
 
     def has_visit(self) -> bool:
-        """Is there anything of a visitor's to wipe (a walk, a search typed)?"""
+        """Is there anything of a visitor's to wipe: a walk, a search typed, a language or a
+        display setting of theirs, a screen other than the first one?"""
         home = self.screens["home"]
-        return self._walk is not None or bool(home.search.text())
+        return (
+            self._walk is not None
+            or bool(home.search.text())
+            or self.language != self.settings.language
+            or self.prefs != self.default_prefs()
+            or (self._kiosk is not None and self.current_screen != "home")
+        )
 
     def end_visit(self) -> None:
         """The visitor is done (or stops): keep the anonymous outcome, wipe the rest, go home."""

@@ -505,3 +505,42 @@ def test_parts_in_two_languages_are_read_in_turn_as_one_utterance(tmp_path, monk
     ends = [line.split() for line in log.read_text().splitlines() if line.startswith("end")]
     received = int(ends[-1][2])
     assert abs(received - expected_bytes) < 0.05 * expected_bytes, (received, expected_bytes)
+
+
+def test_each_part_is_said_with_its_own_language_voice():
+    # At the edge: an engine that records what the worker asks of it (the real one is above).
+    from accessibility.speech_worker import Worker
+
+    class Voice:
+        def __init__(self, voice_id: str, language: str) -> None:
+            self.id, self.name, self.languages = voice_id, voice_id, [language]
+
+    class RecordingEngine:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, object]] = []
+
+        def getProperty(self, name: str):
+            return [Voice("voice-fr", "fr"), Voice("voice-uk", "uk")] if name == "voices" else 0
+
+        def setProperty(self, name: str, value: object) -> None:
+            self.calls.append((name, value))
+
+        def say(self, text: str) -> None:
+            self.calls.append(("say", text))
+
+        def runAndWait(self) -> None:
+            self.calls.append(("run", None))
+
+    engine = RecordingEngine()
+    events: list[dict] = []
+    worker = Worker(engine, events.append, "no-device", "aplay")
+    worker._pipe = None  # the driver plays by itself (as SAPI5 does): what it is told is visible
+    worker.say(7, [("Ще не перекладено.", "uk"), ("Ouvrez le site.", "fr")], "normal")
+    said = [(name, value) for name, value in engine.calls if name in ("voice", "say")]
+    assert said == [
+        ("voice", "voice-uk"),
+        ("say", "Ще не перекладено."),
+        ("voice", "voice-fr"),
+        ("say", "Ouvrez le site."),
+    ]
+    assert events[-1] == {"event": "done", "id": 7}

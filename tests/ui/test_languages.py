@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import gettext_in
+from app.i18n import gettext_in, ngettext
 from app.settings import Settings, load_settings
 from tests.ui.fakes import RecordingSpeech
 from ui.audit_driver import open_step
@@ -25,9 +25,7 @@ def speech():
 
 @pytest.fixture
 def voiced(make_window, kiosk, speech):
-    window = make_window(kiosk, speech=speech)
-    yield window
-    QApplication.instance().setLayoutDirection(LTR)
+    return make_window(kiosk, speech=speech)
 
 
 def _doc(procedure_id: str) -> dict:
@@ -170,7 +168,6 @@ def test_staff_choose_the_default_language_and_the_languages_offered(
     assert picker.findChild(object, "language-es") is None
     window.end_visit()
     assert window.language == "ar"  # each visit now starts in Arabic
-    QApplication.instance().setLayoutDirection(LTR)
 
 
 def test_a_list_of_procedures_follows_the_language_and_marks_what_is_not_translated(qtbot, voiced):
@@ -190,3 +187,105 @@ def test_a_list_of_procedures_follows_the_language_and_marks_what_is_not_transla
     vitale = buttons["procedure-carte-vitale"]  # not in Spanish: French title, marked
     assert vitale.title_label.text() == _doc("carte-vitale")["title"]["fr"]
     assert note in vitale.detail_label.text()
+
+
+def _reads_right_to_left(text: str) -> bool:
+    """The direction Qt gives a line of plain text: that of its first strong character."""
+    import unicodedata
+
+    kinds = (unicodedata.bidirectional(ch) for ch in text)
+    return next((kind for kind in kinds if kind in ("L", "R", "AL")), "L") in ("R", "AL")
+
+
+def test_arabic_content_that_starts_with_a_french_word_still_reads_right_to_left(qtbot, voiced):
+    window = voiced
+    _pick(qtbot, window, "ar")
+    open_step(window, "complementaire-sante-solidaire", "rsa")
+    screen = window.screens["step"]
+    text = _step_text("complementaire-sante-solidaire", "rsa", "text", "ar")
+    assert not _reads_right_to_left(text)  # it starts with a French word
+    assert _reads_right_to_left(screen.text.text())
+    window.go("overview", procedure="ameli-creer-compte")
+    sources = window.screens["overview"].sources
+    lines = [sources.itemAt(i).widget().text() for i in range(sources.count())]
+    assert lines and all(_reads_right_to_left(line) for line in lines)
+    assert all("https://" in line for line in lines)
+
+
+def test_the_picker_back_button_returns_to_the_same_theme_overview_and_search(qtbot, voiced):
+    window = voiced
+    window.go("theme", theme="care")
+    _pick(qtbot, window, "en")
+    theme = window.screens["theme"]
+    assert window.current_screen == "theme" and theme.theme_id == "care"
+    assert theme.title.text() == gettext_in("en", "Se soigner")
+
+    window.go("overview", procedure="attestation-droits")
+    window.open_language_picker()
+    qtbot.mouseClick(window.screens["language"].back_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen == "overview"
+    assert window.screens["overview"].procedure.id == "attestation-droits"
+
+    window.go("home")
+    home = window.screens["home"]
+    qtbot.keyClicks(home.search, "ameli")
+    home.run_search()
+    _pick(qtbot, window, "ar")
+    assert window.current_screen == "home" and home.search.text() == "ameli"
+    shown = home.result_titles()
+    assert shown and all(_reads_right_to_left(title) for title in shown)
+    found = ngettext("{n} démarche trouvée", "{n} démarches trouvées", len(shown))
+    assert home.results_title.text() == found.format(n=len(shown))
+    assert "démarche" not in home.results_title.text()  # the interface is Arabic now
+
+
+def test_ticks_survive_a_language_switch_and_the_step_is_read_again_in_the_new_voice(
+    qtbot, voiced, speech
+):
+    window = voiced
+    open_step(window, "ameli-creer-compte", "preparer")
+    screen = window.screens["step"]
+    boxes = [screen.answers.itemAt(i).widget() for i in range(screen.answers.count())]
+    assert len(boxes) >= 2
+    boxes[0].box.setChecked(True)
+    _pick(qtbot, window, "tr")
+    boxes = [screen.answers.itemAt(i).widget() for i in range(screen.answers.count())]
+    assert [box.isChecked() for box in boxes][:2] == [True, False]
+    assert speech.spoken()[-1][-1][1] == "tr"
+    qtbot.mouseClick(window.access_bar.repeat_button, Qt.MouseButton.LeftButton)
+    assert {language for _text, language in speech.spoken()[-1]} == {"tr"}
+    window.end_visit()
+    open_step(window, "ameli-creer-compte", "preparer")
+    boxes = [screen.answers.itemAt(i).widget() for i in range(screen.answers.count())]
+    assert not any(box.isChecked() for box in boxes)  # forgotten with the visit
+
+
+def test_a_visitor_who_only_changed_the_language_is_reset_after_inactivity(qtbot, voiced):
+    window = voiced
+    home = window.screens["home"]
+    qtbot.mouseClick(home._language_buttons["ar"], Qt.MouseButton.LeftButton)
+    assert window.has_visit()
+    window.inactivity.set_timeouts(idle_ms=50, warning_seconds=1, tick_ms=50)
+    qtbot.waitUntil(lambda: window.language == "fr", timeout=5000)
+    assert QApplication.layoutDirection() == LTR
+    assert not window.has_visit()
+
+
+def test_settings_that_cannot_be_saved_say_so_and_change_nothing(
+    qtbot, make_window, kiosk, paths, monkeypatch
+):
+    import ui.window
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    window = make_window(kiosk, settings=Settings())
+    monkeypatch.setattr(ui.window, "save_settings", full_disk)
+    window.go("staff_languages")
+    screen = window.screens["staff_languages"]
+    screen.offered["tr"].setChecked(False)
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.message.isVisible()
+    assert "No space left on device" in screen.message.text()
+    assert window.settings == Settings()
+    assert window.current_screen == "staff_languages"

@@ -53,6 +53,8 @@ SINKS: dict[str, tuple[int, ...]] = {
 }
 WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row: a word, not a sign like "✓" or "A+"
 SHOWN_KEYWORDS = {"text", "title", "detail"}
+# These take (text, language) pairs: the text is shown or spoken, the language code is not.
+PART_SINKS = {"read_aloud_parts", "read_parts", "say_parts"}
 
 
 def _words_outside_placeholders(text: str) -> bool:
@@ -78,6 +80,12 @@ def _literals(node: ast.AST):
     elif isinstance(node, ast.List | ast.Tuple):
         for item in node.elts:
             yield from _literals(item)
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "format":  # "Bonjour {name}".format(...)
+            yield from _literals(node.func.value)
+    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "str":
+        for argument in node.args:
+            yield from _literals(argument)
 
 
 def _name(call: ast.Call) -> str:
@@ -88,15 +96,27 @@ def _name(call: ast.Call) -> str:
 def untranslated(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if not isinstance(node, ast.Call) or _name(node) not in SINKS:
+        if not isinstance(node, ast.Call):
             continue
-        positions = SINKS[_name(node)]
-        shown = [arg for i, arg in enumerate(node.args) if i in positions]
-        shown += [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+        name = _name(node)
+        if name in PART_SINKS:
+            shown = [
+                pair.elts[0]
+                for argument in node.args
+                if isinstance(argument, ast.List | ast.Tuple)
+                for pair in argument.elts
+                if isinstance(pair, ast.Tuple) and pair.elts
+            ]
+        elif name in SINKS:
+            shown = [arg for i, arg in enumerate(node.args) if i in SINKS[name]]
+            shown += [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+        else:
+            continue
         for argument in shown:
             for literal in _literals(argument):
                 if _words_outside_placeholders(literal.value):
-                    where = f"{path.relative_to(ROOT)}:{literal.lineno}"
+                    shown_path = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                    where = f"{shown_path}:{literal.lineno}"
                     found.append(f"{where}: {literal.value!r} is not passed through _()")
     return found
 
@@ -107,16 +127,16 @@ def test_every_shown_string_in_ui_goes_through_gettext():
 
 
 def test_the_check_catches_a_bare_string(tmp_path):
-    sample = ROOT / "ui" / "_sample_for_test.py"
+    sample = tmp_path / "sample.py"
     sample.write_text(
         'button.set_text("Suivant")\nlabel(f"Étape {n}")\nok.setText(_("Suivant"))\n'
-        'mark.setText(f"✓ {name}")\n',
+        'mark.setText(f"✓ {name}")\nhello.setText("Bonjour {name}".format(name=n))\n'
+        'nav.read_aloud_parts([("Bienvenue", "fr"), (_("Merci"), "fr")])\n',
         encoding="utf-8",
     )
-    try:
-        found = untranslated(sample)
-    finally:
-        sample.unlink()
-    assert len(found) == 2
+    found = untranslated(sample)
+    assert len(found) == 4, found
     assert "'Suivant' is not passed through _()" in found[0]
     assert "'Étape '" in found[1]
+    assert "'Bonjour {name}'" in found[2]
+    assert "'Bienvenue'" in found[3]

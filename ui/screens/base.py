@@ -44,6 +44,9 @@ class Navigator(Protocol):
 
     def go(self, name: str, **params: Any) -> None: ...
 
+    def resume(self, name: str) -> None:
+        """Show a screen again as it was left, re-translated."""
+
     def start_walk(self, procedure_id: str) -> None: ...
 
     def end_visit(self) -> None: ...

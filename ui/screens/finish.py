@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
+from app.languages import directed
 from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
@@ -69,8 +70,8 @@ class FinishScreen(Screen):
         used = resolved([step.title, step.text, step.tip], lang)
         self.untranslated.setText(untranslated_note())
         self.untranslated.setVisible(used != lang)
-        self.title.setText(step.title.get(used))
-        self.text.setText(step.text.get(used))
+        self.title.setText(directed(step.title.get(used), used))
+        self.text.setText(directed(step.text.get(used), used))
         for widget in (self.title, self.text):
             if used == lang:
                 follow_interface(widget)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from app.content.catalog import ProcedureSummary
 from app.formatting import minutes
 from app.i18n import _, ngettext
-from app.languages import native_name
+from app.languages import directed, native_name
 from ui.content_text import show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
@@ -32,10 +32,13 @@ def procedure_button(item: ProcedureSummary, language: str) -> WrapButton:
     if item.language != language:
         lines.append(untranslated_note())
     lines.append(_("Environ {duration}").format(duration=minutes(item.estimated_minutes, language)))
-    button = WrapButton(item.title, "\n".join(lines))
+    lines[0] = directed(lines[0], item.language)
+    button = WrapButton(directed(item.title, item.language), "\n".join(lines))
+    button.setAccessibleName(item.title)
     button.setObjectName(f"procedure-{item.id}")
     if item.language != language:
         show_in_language(button.title_label, item.language)
+        button.setProperty("speech_language", item.language)  # its title, read by its voice
     return button
 
 

@@ -92,7 +92,7 @@ class LanguageScreen(Screen):
         self.go_back()
 
     def go_back(self) -> None:
-        self.nav.go(self.back_to or "home")
+        self.nav.resume(self.back_to or "home")
 
     def first_focus(self) -> QWidget | None:
         return self._first or self.back_button

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from app.content.model import Procedure
 from app.formatting import long_date, minutes
 from app.i18n import _, gettext_in
+from app.languages import directed, isolate
 from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
@@ -95,9 +96,9 @@ class OverviewScreen(Screen):
         used = self.shown_language(procedure)
         self.untranslated.setText(untranslated_note())
         self.untranslated.setVisible(used != lang)
-        self.title.setText(procedure.title.get(used))
-        self.summary.setText(procedure.summary.get(used))
-        self.audience.setText(procedure.audience.get(used))
+        self.title.setText(directed(procedure.title.get(used), used))
+        self.summary.setText(directed(procedure.summary.get(used), used))
+        self.audience.setText(directed(procedure.audience.get(used), used))
         for widget in (self.title, self.summary, self.audience):
             if used == lang:
                 follow_interface(widget)
@@ -111,7 +112,7 @@ class OverviewScreen(Screen):
         clear_layout(self.documents)
         if procedure.documents:
             for document in procedure.documents:
-                line = label("•  " + document.get(used))
+                line = label(directed("•  " + document.get(used), used))
                 if used != lang:
                     show_in_language(line, used)
                 self.documents.addWidget(line)
@@ -121,10 +122,13 @@ class OverviewScreen(Screen):
         for source in procedure.sources:
             self.sources.addWidget(
                 label(
-                    gettext_in(used, "{title} — {url} (vérifié le {date})").format(
-                        title=source.title.get(used),
-                        url=source.url,
-                        date=long_date(source.checked, used),
+                    directed(
+                        gettext_in(used, "{title} — {url} (vérifié le {date})").format(
+                            title=isolate(source.title.get(used)),
+                            url=isolate(source.url),
+                            date=long_date(source.checked, used),
+                        ),
+                        used,
                     ),
                     "muted",
                 )

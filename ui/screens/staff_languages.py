@@ -115,6 +115,15 @@ class StaffLanguagesScreen(Screen):
             self.message.setText(problem)
             self.message.show()
             return
-        self.nav.update_settings(replace(self.nav.settings, language=default, languages=offered))
+        try:
+            self.nav.update_settings(
+                replace(self.nav.settings, language=default, languages=offered)
+            )
+        except OSError as error:  # a full or read-only disk: say so, keep the screen as it is
+            self.message.setText(
+                _("Réglages non enregistrés : {reason}").format(reason=error.strerror or error)
+            )
+            self.message.show()
+            return
         self.message.hide()
         self.nav.go("staff_sync")

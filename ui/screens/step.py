@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QW
 
 from app.content.model import Step, StepKind
 from app.i18n import _, gettext_in
+from app.languages import directed
 from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
@@ -67,6 +68,7 @@ class StepScreen(Screen):
         bar.addWidget(self.next_button)
         outer.addLayout(bar)
         self._focus: QWidget | None = None
+        self._ticked: dict[str, set[int]] = {}
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -92,7 +94,7 @@ class StepScreen(Screen):
         used = self.shown_language(step)
         shown_title = walk.procedure.title.resolve(lang)
         progress = walk.progress()
-        self.procedure_title.setText(shown_title[0])
+        self.procedure_title.setText(directed(*shown_title))
         self._direction(self.procedure_title, shown_title[1])
         self.progress_label.setText(
             _("Étape {k} sur {n}").format(k=progress.number, n=progress.total)
@@ -103,24 +105,29 @@ class StepScreen(Screen):
         self.warning.setVisible(step.kind is StepKind.WARNING)
         self.untranslated.setText(untranslated_note())
         self.untranslated.setVisible(used != lang)
-        self.title.setText(step.title.get(used))
-        self.text.setText(step.text.get(used))
+        self.title.setText(directed(step.title.get(used), used))
+        self.text.setText(directed(step.text.get(used), used))
         self.tip.setVisible(step.tip is not None)
-        self.tip.setText(self._tip(step, used))
+        self.tip.setText(directed(self._tip(step, used), used))
         for widget in (self.title, self.text, self.tip):
             self._direction(widget, used)
         clear_layout(self.answers)
         self._focus = self.next_button
         if step.kind is StepKind.CHECKLIST:
-            for item in step.items:
-                box = CheckItem(item.get(used))
+            ticked = self._ticked.get(step.id, set())
+            for index, item in enumerate(step.items):
+                box = CheckItem(directed(item.get(used), used))
                 box.setAccessibleName(item.get(used))
+                box.box.setProperty("speech_language", used)
+                box.box.setChecked(index in ticked)
+                box.box.toggled.connect(lambda on, sid=step.id, i=index: self._tick(sid, i, on))
                 self._direction(box, used)
                 self.answers.addWidget(box)
         if step.kind is StepKind.CHOICE:
             self._focus = None
             for index, choice in enumerate(step.choices):
-                button = WrapButton(choice.label.get(used))
+                button = WrapButton(directed(choice.label.get(used), used))
+                button.setAccessibleName(choice.label.get(used))
                 button.setObjectName(f"choice-{index}")
                 button.clicked.connect(lambda _checked=False, i=index: self.choose(i))
                 if used != lang:
@@ -133,6 +140,14 @@ class StepScreen(Screen):
         self.nav.read_aloud_parts(self.spoken_parts(step), announce_to=self.title)
         if self._focus is not None and self.isVisible():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _tick(self, step_id: str, index: int, on: bool) -> None:
+        """Ticks are kept for the visit (a language switch redraws the step), wiped after it."""
+        ticked = self._ticked.setdefault(step_id, set())
+        if on:
+            ticked.add(index)
+        else:
+            ticked.discard(index)
 
     def shown_language(self, step: Step) -> str:
         texts = [step.title, step.text, step.tip, *step.items]
@@ -213,3 +228,4 @@ class StepScreen(Screen):
         self.untranslated.hide()
         self.progress.reset()
         self._focus = None
+        self._ticked.clear()
