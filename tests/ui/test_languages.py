@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import gettext_in, ngettext
+from app.languages import strip_isolates
 from app.settings import Settings, load_settings
 from tests.ui.fakes import RecordingSpeech
 from ui.audit_driver import open_step
@@ -289,3 +290,46 @@ def test_settings_that_cannot_be_saved_say_so_and_change_nothing(
     assert "No space left on device" in screen.message.text()
     assert window.settings == Settings()
     assert window.current_screen == "staff_languages"
+
+
+MOST_USED = ("ameli-creer-compte", "attestation-droits", "complementaire-sante-solidaire")
+
+
+@pytest.mark.parametrize("code", ["fr", "en", "ar", "es", "pt", "uk", "tr"])
+def test_the_three_most_used_procedures_walk_to_the_end_in_each_language(
+    qtbot, voiced, speech, code
+):
+    # Every step of each (reached the way a visitor would, answer by answer), shown and read in
+    # their language, and an end screen: no French left, no other voice, Arabic right to left.
+    window = voiced
+    if code != "fr":
+        _pick(qtbot, window, code)
+    screen = window.screens["step"]
+    for procedure_id in MOST_USED:
+        procedure = window.kiosk.procedure(procedure_id)
+        for step in procedure.steps:
+            if step.kind == "done":
+                continue
+            if window.walk is not None:
+                window.walk.restart()
+            open_step(window, procedure_id, step.id)
+            assert window.current_screen == "step"
+            assert screen.untranslated.isHidden(), (procedure_id, step.id)
+            assert strip_isolates(screen.title.text()) == step.title.get(code)
+            assert {language for _text, language in speech.spoken()[-1]} == {code}
+            direction = RTL if code == "ar" else LTR
+            assert window.layoutDirection() == direction
+        window.end_visit()
+        if code != "fr":
+            _pick(qtbot, window, code)
+        # And the end: the finish screen of the first path, in the same language.
+        first_done = next(s for s in procedure.steps if s.kind == "done")
+        open_step(window, procedure_id, first_done.id)
+        assert window.current_screen == "finish"
+        finish = window.screens["finish"]
+        assert strip_isolates(finish.title.text()) == first_done.title.get(code)
+        assert finish.untranslated.isHidden()
+        assert {language for _text, language in speech.spoken()[-1]} == {code}
+        window.end_visit()
+        if code != "fr":
+            _pick(qtbot, window, code)
