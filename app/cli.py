@@ -318,6 +318,14 @@ def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
     _offscreen()
     screenshot = importlib.import_module("ui.audit_driver").screenshot
+    width, _x, height = args.size.lower().partition("x")
+    valid = width.isdigit() and height.isdigit()
+    if not valid or not (320 <= int(width) <= 7680 and 240 <= int(height) <= 7680):
+        raise PasapasError(
+            _("Taille de fenêtre incorrecte : « {size} » (par exemple : 1280x800).").format(
+                size=args.size
+            )
+        )
     out = screenshot(
         Path(args.out),
         screen=args.screen,
@@ -326,6 +334,7 @@ def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
         theme_id=args.theme,
         scale=args.scale,
         language=args.lang,
+        size=(int(width), int(height)),
     )
     print(_("Image écrite : {path}").format(path=out))
     return 0
@@ -520,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--theme", default="standard", help=_("thème de couleurs"))
     shot.add_argument("--scale", type=int, default=100, help=_("taille du texte en %%"))
     shot.add_argument("--lang", default="fr", help=_("langue de l'interface"))
+    shot.add_argument(
+        "--size",
+        default="1280x800",
+        help=_("taille de la fenêtre en pixels (par exemple 1280x1600)"),
+    )
     shot.add_argument("out", metavar=_("IMAGE.png"))
     shot.set_defaults(func=cmd_screenshot)
     say = sub.add_parser("say", help=_("lire un texte à voix haute, ou l'écrire en WAV"))

@@ -112,3 +112,15 @@ def test_screenshot_of_an_unknown_screen_says_which_exist(tmp_path):
     assert "Écran inconnu" in result.stderr and "home" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_screenshot_in_arabic_at_a_chosen_window_size(tmp_path):
+    out = tmp_path / "ar.png"
+    result = run_cli("screenshot", "--lang", "ar", "--size", "900x1400", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _png_size(out) == (900, 1400)
+    bad = run_cli("screenshot", "--size", "12x", str(tmp_path / "bad.png"))
+    assert bad.returncode == 1
+    assert "Taille de fenêtre incorrecte : « 12x »" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not (tmp_path / "bad.png").exists()
