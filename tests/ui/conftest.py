@@ -46,3 +46,17 @@ def make_window(qtbot, paths):
 @pytest.fixture
 def window(make_window, kiosk):
     return make_window(kiosk)
+
+
+@pytest.fixture
+def speech():
+    """The speech engine, recorded at the edge (tests/ui/fakes.py)."""
+    from tests.ui.fakes import RecordingSpeech
+
+    return RecordingSpeech()
+
+
+@pytest.fixture
+def voiced(make_window, kiosk, speech):
+    """A kiosk window whose voice is recorded."""
+    return make_window(kiosk, speech=speech)

@@ -13,20 +13,9 @@ from PySide6.QtWidgets import QApplication
 from app.i18n import gettext_in, ngettext
 from app.languages import strip_isolates
 from app.settings import Settings, load_settings
-from tests.ui.fakes import RecordingSpeech
 from ui.audit_driver import open_step
 
 RTL, LTR = Qt.LayoutDirection.RightToLeft, Qt.LayoutDirection.LeftToRight
-
-
-@pytest.fixture
-def speech():
-    return RecordingSpeech()
-
-
-@pytest.fixture
-def voiced(make_window, kiosk, speech):
-    return make_window(kiosk, speech=speech)
 
 
 def _doc(procedure_id: str) -> dict:

@@ -6,22 +6,11 @@ espeak-ng in tests/accessibility/test_speech.py).
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
 from tests.ui.fakes import RecordingSpeech
 from ui.widgets import HOLD_MS, WrapButton
-
-
-@pytest.fixture
-def speech():
-    return RecordingSpeech()
-
-
-@pytest.fixture
-def voiced(make_window, kiosk, speech):
-    return make_window(kiosk, speech=speech)
 
 
 def start(qtbot, window, procedure="medecin-traitant"):

@@ -16,6 +16,17 @@ from ui.screens.base import Screen
 from ui.widgets import BigButton, label
 
 
+def _row(body: Any, control: Any, name: str) -> tuple[Any, Any]:
+    """A tick box or a radio button under its words: a control's own text does not wrap at large
+    sizes, a label does."""
+    text = label()
+    control.setObjectName(name)
+    text.setBuddy(control)
+    body.addWidget(text)
+    body.addWidget(control)
+    return text, control
+
+
 @register_screen
 class StaffLanguagesScreen(Screen):
     name = "staff_languages"
@@ -31,28 +42,16 @@ class StaffLanguagesScreen(Screen):
         self.offered: dict[str, QCheckBox] = {}
         self.offered_labels: dict[str, Any] = {}
         for code in SUPPORTED:
-            # A checkbox's own text does not wrap at large sizes: the words go in a label.
-            text = label()
-            box = QCheckBox()
-            box.setObjectName(f"offer-{code}")
-            text.setBuddy(box)
-            body.addWidget(text)
-            body.addWidget(box)
-            self.offered[code], self.offered_labels[code] = box, text
+            self.offered_labels[code], self.offered[code] = _row(body, QCheckBox(), f"offer-{code}")
         self.default_title = label("", "subtitle")
         body.addWidget(self.default_title)
         self.default_group = QButtonGroup(self)
         self.defaults: dict[str, QRadioButton] = {}
         self.default_labels: dict[str, Any] = {}
         for code in SUPPORTED:
-            text = label()
-            radio = QRadioButton()
-            radio.setObjectName(f"default-{code}")
-            text.setBuddy(radio)
+            self.default_labels[code], radio = _row(body, QRadioButton(), f"default-{code}")
             self.default_group.addButton(radio)
-            body.addWidget(text)
-            body.addWidget(radio)
-            self.defaults[code], self.default_labels[code] = radio, text
+            self.defaults[code] = radio
         self.message = label("", "error")
         self.message.setObjectName("languages-message")
         self.message.hide()
