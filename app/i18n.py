@@ -13,7 +13,11 @@ from pathlib import Path
 
 DOMAIN = "pasapas"
 DEFAULT_LANGUAGE = "fr"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+# An installed kiosk has its catalogs compiled into the package (setup.py); a source tree has
+# them in locales/ at the top (the .po files, and the .mo files `make` compiles next to them).
+SOURCE_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+_PACKAGED = Path(__file__).resolve().parent / "locales"
+LOCALE_DIR = _PACKAGED if _PACKAGED.is_dir() else SOURCE_LOCALE_DIR
 
 _lock = threading.Lock()
 _current: _gettext.NullTranslations = _gettext.NullTranslations()

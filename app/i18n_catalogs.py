@@ -13,14 +13,14 @@ import re
 import sys
 from pathlib import Path
 
-from app.i18n import DOMAIN, LOCALE_DIR
+from app.i18n import DOMAIN, SOURCE_LOCALE_DIR
 from app.languages import SOURCE_LANGUAGE, SUPPORTED
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}(?!\})")
 
 
 def catalog_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return SOURCE_LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def placeholders(text: str) -> set[str]:
