@@ -34,6 +34,27 @@ def number(value: float, language: str) -> str:
     return format_decimal(value, locale=_locale(language))
 
 
+# Where the percent sign goes, as Babel's CLDR data has it for the kiosk's languages (a test keeps
+# them in step): the access bar shows a size at start-up, which need not load Babel for it.
+_PERCENT_PATTERNS = {
+    "fr": "{n}\u00a0%",
+    "es": "{n}\u00a0%",
+    "en": "{n}%",
+    "ar": "{n}%",
+    "pt": "{n}%",
+    "uk": "{n}%",
+    "tr": "%{n}",
+}
+
+
+def whole_percent(count: int, language: str) -> str:
+    """A whole percentage under 1,000 (a text size: "200 %", "200%", "%200")."""
+    pattern = _PERCENT_PATTERNS.get(language)
+    if pattern is None or not 0 <= count < 1000:
+        return percent(count / 100, language)
+    return pattern.format(n=count)
+
+
 def percent(value: float, language: str) -> str:
     """A share from 0 to 1 as a percentage: 0.98 is "98 %" in French, "98%" in English, "%98" in
     Turkish. Rounded to a whole percent: callers that must not show "100 %" for 0.996 round down

@@ -15,15 +15,33 @@ SOURCE_LANGUAGE = "fr"
 # In the order the picker shows them: French first, then the most asked for at help points.
 SUPPORTED: tuple[str, ...] = ("fr", "en", "ar", "es", "pt", "uk", "tr")
 
+# Each language's own name and direction, as Babel's CLDR data gives them (a test checks they
+# still agree): kept here so that start-up, which shows them on the home screen, does not load
+# CLDR (about 70 ms). Other codes are asked of Babel.
+NATIVE_NAMES = {
+    "fr": "Français",
+    "en": "English",
+    "ar": "العربية",
+    "es": "Español",
+    "pt": "Português",
+    "uk": "Українська",
+    "tr": "Türkçe",
+}
+RIGHT_TO_LEFT = frozenset({"ar"})
+
 _FSI, _PDI = "\u2068", "\u2069"  # Unicode "first strong isolate" and "pop directional isolate"
 _RLM, _LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
 _MARKS = str.maketrans("", "", _FSI + _PDI + _RLM + _LRM)
 
 
-@cache
 def native_name(code: str) -> str:
     """The language's name in its own language and script ("Français", "العربية", "Українська"),
     from Babel's CLDR data."""
+    return NATIVE_NAMES.get(code) or babel_native_name(code)
+
+
+@cache
+def babel_native_name(code: str) -> str:
     from babel import Locale
 
     name = Locale.parse(code).get_display_name(code) or code
@@ -38,9 +56,13 @@ def name_in(code: str, language: str) -> str:
     return Locale.parse(code).get_display_name(language) or code
 
 
-@cache
 def is_rtl(code: str) -> bool:
     """Is the language written right to left (Arabic)?"""
+    return code in RIGHT_TO_LEFT if code in NATIVE_NAMES else babel_is_rtl(code)
+
+
+@cache
+def babel_is_rtl(code: str) -> bool:
     from babel import Locale
 
     return Locale.parse(code).character_order == "right-to-left"

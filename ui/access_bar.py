@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from accessibility.preferences import Preferences
-from app.formatting import percent
+from app.formatting import whole_percent
 from app.i18n import _, current_language
 from app.languages import native_name
 from ui.style import bar_stylesheet
@@ -76,7 +76,7 @@ class AccessBar(QWidget):
         self.rate_button.set_text(_("Lente : oui") if prefs.rate == "slow" else _("Lente : non"))
         self.rate_button.setAccessibleDescription(_("Lire plus lentement, ou non"))
         self.rate_button.setEnabled(prefs.voice)
-        size = percent(prefs.text_size / 100, language)  # "200 %", "200%", "%200" (Babel)
+        size = whole_percent(prefs.text_size, language)  # "200 %", "200%", "%200" (CLDR)
         self.size_button.set_text(_("A+ {size}").format(size=size))
         self.size_button.setAccessibleName(
             _("Taille du texte : {size}").format(size=size)

@@ -65,9 +65,13 @@ class StaffLanguagesScreen(Screen):
         body.addWidget(self.save_button)
         body.addWidget(self.back)
         body.addStretch(1)
-        self.retranslate()
+        # No texts until shown: language names come from Babel, which start-up need not load.
 
     def retranslate(self) -> None:
+        if self.isVisible():
+            self._set_texts()
+
+    def _set_texts(self) -> None:
         lang = self.nav.language
         self.title.setText(_("Langues de la borne"))
         self.offered_title.setText(_("Langues proposées aux visiteurs"))
@@ -94,7 +98,7 @@ class StaffLanguagesScreen(Screen):
             self.offered[code].setChecked(code in settings.languages)
             self.defaults[code].setChecked(code == settings.language)
         self.message.hide()
-        self.retranslate()
+        self._set_texts()
 
     def first_focus(self) -> QWidget:
         return self.offered[SUPPORTED[0]]
