@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import threading
+from functools import cache
 from pathlib import Path
 
 DOMAIN = "pasapas"
@@ -24,8 +25,10 @@ _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
 
 
+@cache
 def _translations(language: str) -> _gettext.NullTranslations:
-    # gettext caches the parsed catalog files: switching back and forth reads nothing again.
+    # Once per language and process: switching back and forth, or a sentence asked in another
+    # language (`gettext_in`) on every step, looks for no file again.
     return _gettext.translation(
         DOMAIN, localedir=str(LOCALE_DIR), languages=[language], fallback=True
     )

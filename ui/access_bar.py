@@ -78,9 +78,7 @@ class AccessBar(QWidget):
         self.rate_button.setEnabled(prefs.voice)
         size = whole_percent(prefs.text_size, language)  # "200 %", "200%", "%200" (CLDR)
         self.size_button.set_text(_("A+ {size}").format(size=size))
-        self.size_button.setAccessibleName(
-            _("Taille du texte : {size}").format(size=size)
-        )
+        self.size_button.setAccessibleName(_("Taille du texte : {size}").format(size=size))
         self.size_button.setAccessibleDescription(_("Changer la taille du texte"))
         self.theme_button.set_text(_("◐ Couleurs : {name}").format(name=prefs.theme_name()))
         self.theme_button.setAccessibleDescription(

@@ -8,27 +8,47 @@ the French voice, in its own sentences, never mixed with the visitor's voice ins
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.content.model import Text
 from app.i18n import _
-from app.languages import is_rtl
+from app.languages import SOURCE_LANGUAGE, is_rtl
+from ui.widgets import label
 
 
 def untranslated_note() -> str:
     return _("Pas encore traduit dans votre langue : en français.")
 
 
-def show_in_language(widget: QWidget, language: str) -> None:
-    """Lay `widget` out in the direction of the language its text is in."""
-    widget.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if is_rtl(language) else Qt.LayoutDirection.LeftToRight
-    )
+def note_label() -> QLabel:
+    """The note a screen shows above content that is not translated yet (hidden until then)."""
+    note = label("", "muted")
+    note.setObjectName("untranslated")
+    note.hide()
+    return note
 
 
-def follow_interface(widget: QWidget) -> None:
-    """Let `widget` take the window's direction again."""
-    widget.unsetLayoutDirection()
+def show_note(note: QLabel, used: str, language: str) -> None:
+    """Show the note when the content is in `used` rather than the visitor's `language`."""
+    note.setText(untranslated_note())
+    note.setVisible(used != language)
+
+
+def note_parts(used: str, language: str) -> list[tuple[str, str]]:
+    """The note as the voice reads it (in the visitor's voice), when there is one to read."""
+    return [(untranslated_note(), language)] if used != language else []
+
+
+def lay_out(used: str, language: str, *widgets: QWidget) -> None:
+    """Lay `widgets` out in the direction of `used`, the language their text is in; in the
+    visitor's own `language` they follow the window."""
+    for widget in widgets:
+        if used == language:
+            widget.unsetLayoutDirection()
+        else:
+            widget.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if is_rtl(used) else Qt.LayoutDirection.LeftToRight
+            )
 
 
 def resolved(texts: list[Text | None], language: str) -> str:
@@ -37,4 +57,4 @@ def resolved(texts: list[Text | None], language: str) -> str:
     present = [text for text in texts if text is not None]
     if all(language in text.languages for text in present):
         return language
-    return "fr"
+    return SOURCE_LANGUAGE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,7 +14,19 @@ from app.languages import SUPPORTED
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _source_copy(into: Path) -> Path:
+    """What a build reads, copied: building in the working tree would leave build/ in it."""
+    tree = into / "src"
+    keep = shutil.ignore_patterns("__pycache__", "*.mo", "*.egg-info")
+    for folder in ("app", "ui", "sync", "accessibility", "locales"):
+        shutil.copytree(ROOT / folder, tree / folder, ignore=keep)
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    return tree
+
+
 def test_the_wheel_contains_a_compiled_catalog_for_every_language(tmp_path):
+    source = _source_copy(tmp_path)
     result = subprocess.run(
         [
             sys.executable,
@@ -25,7 +38,7 @@ def test_the_wheel_contains_a_compiled_catalog_for_every_language(tmp_path):
             "--quiet",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         capture_output=True,
         text=True,

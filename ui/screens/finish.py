@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from app.languages import directed
-from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
+from ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, FlowLayout, label
@@ -27,9 +27,7 @@ class FinishScreen(Screen):
         self.title.setObjectName("finish-title")
         self.text = label()
         self.text.setObjectName("finish-text")
-        self.untranslated = label("", "muted")
-        self.untranslated.setObjectName("untranslated")
-        self.untranslated.hide()
+        self.untranslated = note_label()
         for widget in (self.done, self.untranslated, self.title, self.text):
             body.addWidget(widget)
         body.addStretch(1)
@@ -68,19 +66,12 @@ class FinishScreen(Screen):
         step = walk.current
         lang = self.nav.language
         used = resolved([step.title, step.text, step.tip], lang)
-        self.untranslated.setText(untranslated_note())
-        self.untranslated.setVisible(used != lang)
+        show_note(self.untranslated, used, lang)
         self.title.setText(directed(step.title.get(used), used))
         self.text.setText(directed(step.text.get(used), used))
-        for widget in (self.title, self.text):
-            if used == lang:
-                follow_interface(widget)
-            else:
-                show_in_language(widget, used)
+        lay_out(used, lang, self.title, self.text)
         self.page.to_top()
-        spoken = [(self.done.text(), lang)]
-        if used != lang:
-            spoken.append((untranslated_note(), lang))
+        spoken = [(self.done.text(), lang), *note_parts(used, lang)]
         spoken += [(self.title.text(), used), (self.text.text(), used)]
         self.nav.read_aloud_parts(spoken, announce_to=self.title)
 

@@ -11,7 +11,7 @@ from app.content.catalog import ProcedureSummary
 from app.formatting import minutes
 from app.i18n import _, ngettext
 from app.languages import directed, native_name
-from ui.content_text import show_in_language, untranslated_note
+from ui.content_text import lay_out, untranslated_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import (
@@ -36,8 +36,8 @@ def procedure_button(item: ProcedureSummary, language: str) -> WrapButton:
     button = WrapButton(directed(item.title, item.language), "\n".join(lines))
     button.setAccessibleName(item.title)
     button.setObjectName(f"procedure-{item.id}")
+    lay_out(item.language, language, button.title_label)
     if item.language != language:
-        show_in_language(button.title_label, item.language)
         button.setProperty("speech_language", item.language)  # its title, read by its voice
     return button
 

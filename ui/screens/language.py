@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.i18n import _
-from app.languages import is_rtl, name_in, native_name
+from app.languages import name_in, native_name
+from ui.content_text import lay_out
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, WrapButton, add_shown, clear_layout, label
@@ -33,10 +33,7 @@ def language_button(code: str, current: str) -> WrapButton:
         _("Langue choisie") if chosen else _("Choisir cette langue : {name}").format(name=detail)
     )
     button.setProperty("speech_language", code)
-    # Its own name keeps its own direction, whatever the interface's.
-    button.title_label.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if is_rtl(code) else Qt.LayoutDirection.LeftToRight
-    )
+    lay_out(code, current, button.title_label)  # its own name keeps its own direction
     return button
 
 

@@ -10,7 +10,7 @@ from app.content.model import Procedure
 from app.formatting import long_date, minutes
 from app.i18n import _, gettext_in
 from app.languages import directed, isolate
-from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
+from ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, clear_layout, label
@@ -25,9 +25,7 @@ class OverviewScreen(Screen):
         self.procedure: Procedure | None = None
         outer, page = self._scrolling_page()
         body = page.body_layout
-        self.untranslated = label("", "muted")
-        self.untranslated.setObjectName("untranslated")
-        self.untranslated.hide()
+        self.untranslated = note_label()
         self.title = label("", "title")
         self.summary = label()
         self.audience_title = label("", "subtitle")
@@ -80,9 +78,7 @@ class OverviewScreen(Screen):
         self.page.to_top()
         lang = self.nav.language
         used = self.shown_language(self.procedure)
-        spoken = []
-        if used != lang:
-            spoken.append((untranslated_note(), lang))
+        spoken = note_parts(used, lang)
         spoken += [(self.title.text(), used), (self.summary.text(), used)]
         spoken.append((self.duration.text(), lang))
         self.nav.read_aloud_parts(spoken, announce_to=self.title)
@@ -94,16 +90,11 @@ class OverviewScreen(Screen):
     def _fill(self, procedure: Procedure) -> None:
         lang = self.nav.language
         used = self.shown_language(procedure)
-        self.untranslated.setText(untranslated_note())
-        self.untranslated.setVisible(used != lang)
+        show_note(self.untranslated, used, lang)
         self.title.setText(directed(procedure.title.get(used), used))
         self.summary.setText(directed(procedure.summary.get(used), used))
         self.audience.setText(directed(procedure.audience.get(used), used))
-        for widget in (self.title, self.summary, self.audience):
-            if used == lang:
-                follow_interface(widget)
-            else:
-                show_in_language(widget, used)
+        lay_out(used, lang, self.title, self.summary, self.audience)
         self.duration.setText(
             _("Durée : environ {duration}.").format(
                 duration=minutes(procedure.estimated_minutes, lang)
@@ -113,8 +104,7 @@ class OverviewScreen(Screen):
         if procedure.documents:
             for document in procedure.documents:
                 line = label(directed("•  " + document.get(used), used))
-                if used != lang:
-                    show_in_language(line, used)
+                lay_out(used, lang, line)
                 self.documents.addWidget(line)
         else:
             self.documents.addWidget(label(_("Rien à préparer.")))

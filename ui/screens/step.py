@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QW
 from app.content.model import Step, StepKind
 from app.i18n import _, gettext_in
 from app.languages import directed
-from ui.content_text import follow_interface, resolved, show_in_language, untranslated_note
+from ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.widgets import BigButton, CheckItem, WrapButton, add_shown, clear_layout, label
@@ -37,8 +37,7 @@ class StepScreen(Screen):
         warning_layout = QVBoxLayout(self.warning)
         self.warning_label = label("", "subtitle")
         warning_layout.addWidget(self.warning_label)
-        self.untranslated = label("", "muted")
-        self.untranslated.setObjectName("untranslated")
+        self.untranslated = note_label()
         self.title = label("", "title")
         self.title.setObjectName("step-title")
         self.text = label()
@@ -95,7 +94,7 @@ class StepScreen(Screen):
         shown_title = walk.procedure.title.resolve(lang)
         progress = walk.progress()
         self.procedure_title.setText(directed(*shown_title))
-        self._direction(self.procedure_title, shown_title[1])
+        lay_out(shown_title[1], lang, self.procedure_title)
         self.progress_label.setText(
             _("Étape {k} sur {n}").format(k=progress.number, n=progress.total)
         )
@@ -103,14 +102,12 @@ class StepScreen(Screen):
         self.progress.setValue(progress.number)
         self.progress.setAccessibleName(self.progress_label.text())
         self.warning.setVisible(step.kind is StepKind.WARNING)
-        self.untranslated.setText(untranslated_note())
-        self.untranslated.setVisible(used != lang)
+        show_note(self.untranslated, used, lang)
         self.title.setText(directed(step.title.get(used), used))
         self.text.setText(directed(step.text.get(used), used))
         self.tip.setVisible(step.tip is not None)
         self.tip.setText(directed(self._tip(step, used), used))
-        for widget in (self.title, self.text, self.tip):
-            self._direction(widget, used)
+        lay_out(used, lang, self.title, self.text, self.tip)
         clear_layout(self.answers)
         self._focus = self.next_button
         if step.kind is StepKind.CHECKLIST:
@@ -121,7 +118,7 @@ class StepScreen(Screen):
                 box.box.setProperty("speech_language", used)
                 box.box.setChecked(index in ticked)
                 box.box.toggled.connect(lambda on, sid=step.id, i=index: self._tick(sid, i, on))
-                self._direction(box, used)
+                lay_out(used, lang, box)
                 self.answers.addWidget(box)
         if step.kind is StepKind.CHOICE:
             self._focus = None
@@ -132,7 +129,7 @@ class StepScreen(Screen):
                 button.clicked.connect(lambda _checked=False, i=index: self.choose(i))
                 if used != lang:
                     button.setProperty("speech_language", used)
-                self._direction(button.title_label, used)
+                lay_out(used, lang, button.title_label)
                 add_shown(self.answers, button)
                 self._focus = self._focus or button
         self.next_button.setVisible(step.kind is not StepKind.CHOICE)
@@ -153,12 +150,6 @@ class StepScreen(Screen):
         texts = [step.title, step.text, step.tip, *step.items]
         return resolved(texts + [choice.label for choice in step.choices], self.nav.language)
 
-    def _direction(self, widget: QWidget, language: str) -> None:
-        if language == self.nav.language:
-            follow_interface(widget)
-        else:
-            show_in_language(widget, language)
-
     @staticmethod
     def _tip(step: Step, language: str) -> str:
         if step.tip is None:
@@ -172,8 +163,7 @@ class StepScreen(Screen):
         lang = self.nav.language
         used = self.shown_language(step)
         parts = [(self.progress_label.text(), lang)]
-        if used != lang:
-            parts.append((untranslated_note(), lang))
+        parts += note_parts(used, lang)
         if step.kind is StepKind.WARNING:
             parts.append((_("Attention."), lang))
         parts += [(step.title.get(used), used), (step.text.get(used), used)]
