@@ -34,15 +34,15 @@ locales/%.mo: locales/%.po $(STAMP)
 # translate them; `make i18n-check` (and the tests) say what is still missing.
 i18n-extract: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -k gettext_in:2 --no-location \
-	  --project pasapas --msgid-bugs-address "" -o locales/pasapas.pot app ui accessibility sync
+	  --project pasapas --msgid-bugs-address "" -o locales/pasapas.pot pasapas app ui accessibility sync
 
 i18n-update: i18n-extract
 	$(VENV)/bin/pybabel update -i locales/pasapas.pot -d locales -D pasapas -w 100 \
 	  --no-fuzzy-matching --ignore-obsolete
-	$(PY) -m app.i18n_catalogs fill-source
+	$(PY) -m pasapas.app.i18n_catalogs fill-source
 
 i18n-check: $(STAMP)
-	$(PY) -m app.i18n_catalogs check
+	$(PY) -m pasapas.app.i18n_catalogs check
 	@for po in $(PO_FILES); do msgfmt --check -o /dev/null $$po || exit 1; done
 
 run: setup

@@ -1,4 +1,4 @@
-"""Build hook: the interface catalogs are compiled into the package (`app/locales/<lang>/
+"""Build hook: the interface catalogs are compiled into the package (`pasapas/app/locales/<lang>/
 LC_MESSAGES/pasapas.mo`) when a wheel or an install is built, so an installed kiosk speaks every
 language without the source tree. Everything else about the build is in pyproject.toml."""
 
@@ -18,7 +18,8 @@ class BuildWithCatalogs(build_py):
 
         for po in sorted((ROOT / "locales").glob("*/LC_MESSAGES/pasapas.po")):
             language = po.parent.parent.name
-            mo = Path(self.build_lib) / "app" / "locales" / language / "LC_MESSAGES" / "pasapas.mo"
+            mo = Path(self.build_lib, "pasapas", "app", "locales", language, "LC_MESSAGES")
+            mo = mo / "pasapas.mo"
             mo.parent.mkdir(parents=True, exist_ok=True)
             with po.open("rb") as source:
                 catalog = read_po(source)

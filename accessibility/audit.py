@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from accessibility.themes import AAA_TEXT, contrast_ratio
+from pasapas.accessibility.themes import AAA_TEXT, contrast_ratio
 
 MIN_TARGET = 44
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from accessibility.themes import THEMES
-from app.i18n import N_, _
+from pasapas.accessibility.themes import THEMES
+from pasapas.app.i18n import N_, _
 
 TEXT_SIZES = (100, 150, 200, 300)
 RATES = ("normal", "slow")

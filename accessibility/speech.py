@@ -44,15 +44,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from accessibility.speech_worker import (
+from pasapas.accessibility.speech_worker import (
     KNOWN_OUTPUT_ENV,
     RATE_WPM,
     VoiceInfo,
     split_text,
     voice_for,
 )
-from app.errors import PasapasError
-from app.i18n import _
+from pasapas.app.errors import PasapasError
+from pasapas.app.i18n import _
 
 __all__ = [
     "RATES",

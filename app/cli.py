@@ -16,18 +16,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from app.content import builtin_files
-from app.content.catalog import Catalog, problems_text
-from app.content.coverage import LanguageCoverage, coverage, totals
-from app.content.model import Procedure
-from app.content.validation import Problem, load_named_files
-from app.errors import ContentError, PasapasError, StoreError
-from app.formatting import percent
-from app.i18n import _, current_language, ngettext, pgettext, set_language
-from app.languages import SOURCE_LANGUAGE, SUPPORTED, name_in
-from app.passphrase import passphrase_problems
-from app.settings import Paths, load_settings
-from app.store import Store, restore_backup
+from pasapas.app.content import builtin_files
+from pasapas.app.content.catalog import Catalog, problems_text
+from pasapas.app.content.coverage import LanguageCoverage, coverage, totals
+from pasapas.app.content.model import Procedure
+from pasapas.app.content.validation import Problem, load_named_files
+from pasapas.app.errors import ContentError, PasapasError, StoreError
+from pasapas.app.formatting import percent
+from pasapas.app.i18n import _, current_language, ngettext, pgettext, set_language
+from pasapas.app.languages import SOURCE_LANGUAGE, SUPPORTED, name_in
+from pasapas.app.passphrase import passphrase_problems
+from pasapas.app.settings import Paths, load_settings
+from pasapas.app.store import Store, restore_backup
 
 
 def _ask(prompt: str, env: str) -> str:
@@ -287,7 +287,7 @@ def cmd_content_search(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_kiosk(args: argparse.Namespace, paths: Paths) -> int:
     # Imported here so that the core never loads Qt unless the kiosk is asked for.
-    run_kiosk = importlib.import_module("ui.main").run_kiosk
+    run_kiosk = importlib.import_module("pasapas.ui.main").run_kiosk
     return run_kiosk(demo=args.demo, windowed=args.windowed, paths=paths)
 
 
@@ -298,7 +298,7 @@ def _offscreen() -> None:
 
 def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
     _offscreen()
-    run_audit = importlib.import_module("ui.audit_driver").run_audit
+    run_audit = importlib.import_module("pasapas.ui.audit_driver").run_audit
     result = run_audit(language=args.lang)
     for violation in result.violations:
         print(violation)
@@ -317,7 +317,7 @@ def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
     _offscreen()
-    screenshot = importlib.import_module("ui.audit_driver").screenshot
+    screenshot = importlib.import_module("pasapas.ui.audit_driver").screenshot
     width, _x, height = args.size.lower().partition("x")
     valid = width.isdigit() and height.isdigit()
     if not valid or not (320 <= int(width) <= 7680 and 240 <= int(height) <= 7680):
@@ -342,7 +342,7 @@ def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_say(args: argparse.Namespace, paths: Paths) -> int:
     # Imported here: the speech engine runs in worker processes only when asked for.
-    speech = importlib.import_module("accessibility.speech")
+    speech = importlib.import_module("pasapas.accessibility.speech")
     if args.to:
         speech.synthesize_to_file(args.text, args.lang, args.rate, Path(args.to))
         print(_("Fichier son écrit : {path}").format(path=args.to))
@@ -355,14 +355,14 @@ def cmd_say(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, paths: Paths) -> int:
-    commands = importlib.import_module("sync.commands")
+    commands = importlib.import_module("pasapas.sync.commands")
     with _open_store(paths) as store:
         return getattr(commands, args.sync_command)(args, store)
 
 
 def cmd_server(args: argparse.Namespace, paths: Paths) -> int:
     try:
-        admin = importlib.import_module("sync.server.admin")
+        admin = importlib.import_module("pasapas.sync.server.admin")
     except ModuleNotFoundError as exc:
         raise PasapasError(
             _(

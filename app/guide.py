@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.content.model import Procedure, Step, StepKind
-from app.errors import GuideError
-from app.i18n import _
+from pasapas.app.content.model import Procedure, Step, StepKind
+from pasapas.app.errors import GuideError
+from pasapas.app.i18n import _
 
 
 class WalkState(StrEnum):

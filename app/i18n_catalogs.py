@@ -1,10 +1,10 @@
 """Keeping the interface catalogs whole: checks and the French catalog, for `make` and the tests.
 
-`python -m app.i18n_catalogs check` lists, per catalog, every entry that is untranslated, fuzzy,
-missing a plural form, or whose {placeholders} differ from the French source; exit 0 only when
-there is none. `python -m app.i18n_catalogs fill-source` writes the French catalog: French is the
-source language, so each translation is its own message id (the catalog is there for French
-plural rules: "0 démarche", not "0 démarches").
+`python -m pasapas.app.i18n_catalogs check` lists, per catalog, every entry that is untranslated,
+fuzzy, missing a plural form, or whose {placeholders} differ from the French source; exit 0 only
+when there is none. `python -m pasapas.app.i18n_catalogs fill-source` writes the French
+catalog: French is the source language, so each translation is its own message id (the catalog is
+there for French plural rules: "0 démarche", not "0 démarches").
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from app.i18n import DOMAIN, SOURCE_LOCALE_DIR
-from app.languages import SOURCE_LANGUAGE, SUPPORTED
+from pasapas.app.i18n import DOMAIN, SOURCE_LOCALE_DIR
+from pasapas.app.languages import SOURCE_LANGUAGE, SUPPORTED
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}(?!\})")
 
@@ -104,7 +104,7 @@ def main(argv: list[str]) -> int:
             print(line)
         print(f"{len(SUPPORTED)} catalogs, {len(total)} problems")
         return 1 if total else 0
-    print("usage: python -m app.i18n_catalogs [check|fill-source]", file=sys.stderr)
+    print("usage: python -m pasapas.app.i18n_catalogs [check|fill-source]", file=sys.stderr)
     return 2
 
 

@@ -13,14 +13,16 @@ from typing import Any
 
 def _index_existing_procedures(store: Any) -> None:
     """Fill the new search table for the procedures a version-1 store already holds."""
-    from app.content.catalog import Catalog  # the catalog imports the store: import late
+    from pasapas.app.content.catalog import Catalog  # the catalog imports the store: import late
 
     Catalog(store).rebuild_search_index()
 
 
 def _queue_existing_visits(store: Any) -> None:
     """Put the visit events a version-3 store already holds into the new outbox."""
-    from app.outbox import enqueue_existing_visits  # the outbox imports the store: import late
+    from pasapas.app.outbox import (
+        enqueue_existing_visits,  # the outbox imports the store: import late
+    )
 
     enqueue_existing_visits(
         store,

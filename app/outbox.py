@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.store import Store
+from pasapas.app.store import Store
 
 QUEUED = "queued"
 SENT = "sent"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.i18n import _
+from pasapas.app.i18n import _
 
 MIN_LENGTH = 12
 _COMMON = frozenset(

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.content import builtin_files
-from app.content.catalog import Catalog, ImportReport, ProcedureSummary, ThemeEntry
-from app.content.model import Procedure
-from app.guide import Outcome, Walk
-from app.outbox import SyncState, SyncStatus
-from app.settings import Paths, Settings, load_settings
-from app.store import Store
-from app.visits import VisitLog
+from pasapas.app.content import builtin_files
+from pasapas.app.content.catalog import Catalog, ImportReport, ProcedureSummary, ThemeEntry
+from pasapas.app.content.model import Procedure
+from pasapas.app.guide import Outcome, Walk
+from pasapas.app.outbox import SyncState, SyncStatus
+from pasapas.app.settings import Paths, Settings, load_settings
+from pasapas.app.store import Store
+from pasapas.app.visits import VisitLog
 
 
 def _hash(passphrase: str, salt: bytes) -> bytes:

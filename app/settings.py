@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from app.languages import SUPPORTED, valid_offer
+from pasapas.app.languages import SUPPORTED, valid_offer
 
 APP_NAME = "pasapas"
 STORE_FILENAME = "pasapas.db"

@@ -17,9 +17,9 @@ from typing import Any
 
 import sqlcipher3
 
-from app.errors import StoreDamagedError, StoreError, WrongPassphraseError
-from app.i18n import _
-from app.migrations import LATEST_VERSION, MIGRATIONS
+from pasapas.app.errors import StoreDamagedError, StoreError, WrongPassphraseError
+from pasapas.app.i18n import _
+from pasapas.app.migrations import LATEST_VERSION, MIGRATIONS
 
 PAGE_SIZE = 4096
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"

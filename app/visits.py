@@ -12,9 +12,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.guide import Outcome
-from app.outbox import enqueue
-from app.store import Store
+from pasapas.app.guide import Outcome
+from pasapas.app.outbox import enqueue
+from pasapas.app.store import Store
 
 VISIT_EVENT = "visit_event"  # the record type the central service knows these by
 VISIT_EVENT_VERSION = 1

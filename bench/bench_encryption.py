@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.content import builtin_files  # noqa: E402
-from app.content.catalog import Catalog  # noqa: E402
-from app.content.validation import load_files  # noqa: E402
-from app.guide import Outcome  # noqa: E402
-from app.store import Store  # noqa: E402
-from app.visits import VisitLog  # noqa: E402
+from pasapas.app.content import builtin_files  # noqa: E402
+from pasapas.app.content.catalog import Catalog  # noqa: E402
+from pasapas.app.content.validation import load_files  # noqa: E402
+from pasapas.app.guide import Outcome  # noqa: E402
+from pasapas.app.store import Store  # noqa: E402
+from pasapas.app.visits import VisitLog  # noqa: E402
 
 GOAL_RATIO = 1.3
 PASSPHRASE = "banc d'essai chiffrement"

@@ -32,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ui.audit_driver import demo_window, open_step, settle  # noqa: E402
+from pasapas.ui.audit_driver import demo_window, open_step, settle  # noqa: E402
 
 GOAL_P95_MS = 100.0
 PROCEDURE = "ameli-creer-compte"

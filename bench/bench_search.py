@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.content import FORMAT  # noqa: E402
-from app.content.catalog import Catalog  # noqa: E402
-from app.content.model import Procedure  # noqa: E402
-from app.content.themes import THEME_IDS  # noqa: E402
-from app.content.validation import parse_document  # noqa: E402
-from app.store import Store  # noqa: E402
+from pasapas.app.content import FORMAT  # noqa: E402
+from pasapas.app.content.catalog import Catalog  # noqa: E402
+from pasapas.app.content.model import Procedure  # noqa: E402
+from pasapas.app.content.themes import THEME_IDS  # noqa: E402
+from pasapas.app.content.validation import parse_document  # noqa: E402
+from pasapas.app.store import Store  # noqa: E402
 
 GOAL_P95_MS = 10.0
 PASSPHRASE = "banc d'essai recherche"

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from accessibility.speech import Speech  # noqa: E402
+from pasapas.accessibility.speech import Speech  # noqa: E402
 
 GOAL_RATIO = 1.5
 GOAL_FIRST_MS = 150.0

@@ -1,6 +1,6 @@
 """Start-up: process start to the home screen's first paint, against a bare PySide6 window.
 
-Runs `python -m app.cli kiosk --demo` with PASAPAS_REPORT_READY=1 and times Popen to the
+Runs `python -m pasapas kiosk --demo` with PASAPAS_REPORT_READY=1 and times Popen to the
 `pasapas-ready` line; baseline, same run, alternating: a script that opens a QMainWindow with a
 QLabel and prints `ready` from its first paint. Goal: ratio of medians <= 2.0 on the offscreen
 platform (the headline); the same is measured under Xvfb (xcb) when `Xvfb` is on PATH.
@@ -123,7 +123,7 @@ def measure(runs: int, env: dict[str, str], tmp: Path) -> dict[str, list[float]]
     baseline = tmp / "bare_window.py"
     baseline.write_text(BASELINE, encoding="utf-8")
     commands = {
-        "kiosk": ([sys.executable, "-m", "app.cli", "kiosk", "--demo"], "pasapas-ready"),
+        "kiosk": ([sys.executable, "-m", "pasapas", "kiosk", "--demo"], "pasapas-ready"),
         "bare": ([sys.executable, str(baseline)], "ready"),
     }
     times: dict[str, list[float]] = {"kiosk": [], "bare": []}

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 import requests  # noqa: E402
 
-from sync.client import ServiceClient  # noqa: E402
+from pasapas.sync.client import ServiceClient  # noqa: E402
 from tests.sync.support import Central, PostgresCluster, ServiceProcess  # noqa: E402
 
 

@@ -23,8 +23,8 @@ if str(ROOT) not in sys.path:
 
 import requests  # noqa: E402
 
-from app.content.catalog import Catalog  # noqa: E402
-from sync.client import SyncEngine, enroll  # noqa: E402
+from pasapas.app.content.catalog import Catalog  # noqa: E402
+from pasapas.sync.client import SyncEngine, enroll  # noqa: E402
 from tests.sync.support import Central, ServiceProcess, many_procedures, new_store  # noqa: E402
 
 GOAL_S = 2.0

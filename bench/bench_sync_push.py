@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
 
 import requests  # noqa: E402
 
-from app.outbox import Outbox  # noqa: E402
-from sync.client import SyncEngine, enroll  # noqa: E402
+from pasapas.app.outbox import Outbox  # noqa: E402
+from pasapas.sync.client import SyncEngine, enroll  # noqa: E402
 from tests.sync.support import (  # noqa: E402
     Central,
     PostgresCluster,

@@ -28,14 +28,14 @@ from urllib.parse import urlsplit
 
 import requests
 
-from app.content.catalog import Catalog
-from app.content.signing import PublicKey, SignatureError
-from app.content.validation import parse_document
-from app.errors import PasapasError
-from app.i18n import _, ngettext
-from app.outbox import Enrolment, Outbox, SyncState, now_text
-from app.store import Store
-from sync import protocol
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.content.signing import PublicKey, SignatureError
+from pasapas.app.content.validation import parse_document
+from pasapas.app.errors import PasapasError
+from pasapas.app.i18n import _, ngettext
+from pasapas.app.outbox import Enrolment, Outbox, SyncState, now_text
+from pasapas.app.store import Store
+from pasapas.sync import protocol
 
 USER_AGENT = "pasapas-kiosk/1"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)

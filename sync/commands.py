@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.formatting import moment
-from app.i18n import _, current_language, ngettext
-from app.outbox import SyncState
-from app.store import Store
-from sync.client import SyncEngine, SyncError
-from sync.client import enroll as enroll_kiosk
+from pasapas.app.formatting import moment
+from pasapas.app.i18n import _, current_language, ngettext
+from pasapas.app.outbox import SyncState
+from pasapas.app.store import Store
+from pasapas.sync.client import SyncEngine, SyncError
+from pasapas.sync.client import enroll as enroll_kiosk
 
 
 def enroll(args: argparse.Namespace, store: Store) -> int:

@@ -24,7 +24,7 @@ def pasapas_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PASAPAS_HOME", str(home))
     monkeypatch.delenv("PASAPAS_PASSPHRASE", raising=False)
     monkeypatch.delenv("PASAPAS_NEW_PASSPHRASE", raising=False)
-    from app.i18n import set_language
+    from pasapas.app.i18n import set_language
 
     set_language("fr")
     return home
@@ -39,18 +39,18 @@ def back_to_french():
         from PySide6.QtWidgets import QApplication
 
         if QApplication.instance() is not None:
-            from ui.language import apply_language
+            from pasapas.ui.language import apply_language
 
             apply_language("fr")
             return
-    from app.i18n import set_language
+    from pasapas.app.i18n import set_language
 
     set_language("fr")
 
 
 @pytest.fixture
 def paths(pasapas_home: Path):
-    from app.settings import Paths
+    from pasapas.app.settings import Paths
 
     return Paths.under(pasapas_home).ensure()
 

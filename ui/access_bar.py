@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from accessibility.preferences import Preferences
-from app.formatting import whole_percent
-from app.i18n import _, current_language
-from app.languages import native_name
-from ui.style import bar_stylesheet
-from ui.widgets import BigButton, FlowLayout, label
+from pasapas.accessibility.preferences import Preferences
+from pasapas.app.formatting import whole_percent
+from pasapas.app.i18n import _, current_language
+from pasapas.app.languages import native_name
+from pasapas.ui.style import bar_stylesheet
+from pasapas.ui.widgets import BigButton, FlowLayout, label
 
 
 class AccessBar(QWidget):

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from app.i18n import _
-from ui.widgets import BigButton, TextField, label
+from pasapas.app.i18n import _
+from pasapas.ui.widgets import BigButton, TextField, label
 
 
 class AdminExitDialog(QDialog):

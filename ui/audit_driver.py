@@ -13,13 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
-from accessibility.audit import AuditResult, audit_widget_tree
-from accessibility.preferences import Preferences
-from accessibility.themes import THEMES
-from app.guide import follow, route_to
-from app.i18n import set_language
-from app.services import Kiosk
-from app.settings import Paths, Settings
+from pasapas.accessibility.audit import AuditResult, audit_widget_tree
+from pasapas.accessibility.preferences import Preferences
+from pasapas.accessibility.themes import THEMES
+from pasapas.app.guide import follow, route_to
+from pasapas.app.i18n import set_language
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Paths, Settings
 
 AUDIT_SCALES = (100, 200)
 WINDOW_SIZE = (1280, 800)
@@ -31,7 +31,7 @@ VISITOR_QUERY = "carte vitale"  # what a visitor types in the search field (not 
 @contextmanager
 def demo_window(language: str = "fr", size: tuple[int, int] = WINDOW_SIZE) -> Iterator:
     """A real kiosk window on a throwaway demo store, shown offscreen (or on the display)."""
-    from ui.window import KioskWindow
+    from pasapas.ui.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])
     home = Path(tempfile.mkdtemp(prefix="pasapas-audit-"))
@@ -121,7 +121,7 @@ def run_audit(language: str = "fr", progress: Callable[[str], None] | None = Non
     """Every state of every screen in every theme at 100 % and 200 % in `language`; then, from
     French, every state again in Arabic (right to left) at 100 % and 200 %, and in each other
     language at 200 % (longer words, other scripts), in the standard theme."""
-    from app.languages import SUPPORTED
+    from pasapas.app.languages import SUPPORTED
 
     result = AuditResult()
     app = QApplication.instance() or QApplication([])
@@ -163,8 +163,8 @@ def screenshot(
     size: tuple[int, int] = WINDOW_SIZE,
 ) -> Path:
     """Render one screen offscreen to a PNG (for the README, the docs and reviewers)."""
-    from app.errors import PasapasError
-    from app.i18n import _
+    from pasapas.app.errors import PasapasError
+    from pasapas.app.i18n import _
 
     if theme_id not in THEMES:
         raise PasapasError(

@@ -10,10 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.content.model import Text
-from app.i18n import _
-from app.languages import SOURCE_LANGUAGE, is_rtl
-from ui.widgets import label
+from pasapas.app.content.model import Text
+from pasapas.app.i18n import _
+from pasapas.app.languages import SOURCE_LANGUAGE, is_rtl
+from pasapas.ui.widgets import label
 
 
 def untranslated_note() -> str:

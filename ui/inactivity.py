@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from app.i18n import _, ngettext
-from ui.voice import announce
-from ui.widgets import BigButton, label
+from pasapas.app.i18n import _, ngettext
+from pasapas.ui.voice import announce
+from pasapas.ui.widgets import BigButton, label
 
 _ACTIVITY = frozenset(
     {

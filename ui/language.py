@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import set_language
-from app.languages import is_rtl
+from pasapas.app.i18n import set_language
+from pasapas.app.languages import is_rtl
 
 _translator: QTranslator | None = None
 _loaded_for = ""

@@ -8,9 +8,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.i18n import _, set_language
-from app.services import Kiosk
-from app.settings import Paths, load_settings
+from pasapas.app.i18n import _, set_language
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Paths, load_settings
 
 DEMO_PASSPHRASE = "demo"
 
@@ -39,7 +39,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui.window import KioskWindow
+    from pasapas.ui.window import KioskWindow
 
     demo_home: Path | None = None
     if demo:
@@ -99,7 +99,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
 
 def _start_speech(rate: str, holder: dict):
     """The voice engine, in its worker process. A kiosk with no voice still works, silently."""
-    from accessibility.speech import Speech
+    from pasapas.accessibility.speech import Speech
 
     def on_status(message: str) -> None:
         window = holder.get("window")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accessibility.themes import STANDARD, Theme
+from pasapas.accessibility.themes import STANDARD, Theme
 
 BODY_PX = 26
 TITLE_PX = 40

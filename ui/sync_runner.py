@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.services import Kiosk
-from app.store import Store
+from pasapas.app.services import Kiosk
+from pasapas.app.store import Store
 
 if TYPE_CHECKING:
-    from sync.client import SyncReport
+    from pasapas.sync.client import SyncReport
 
 # sync.client brings requests and urllib3 (over 100 ms to import): loaded with the first sync,
 # after the home screen is up, not at start-up.
-from ui.background import run_in_background
+from pasapas.ui.background import run_in_background
 
 
 class SyncRunner(QObject):
@@ -47,7 +47,7 @@ class SyncRunner(QObject):
         self._check_ms = check_ms
         self._probe_ms = probe_ms
         if interval_s is None:
-            from sync.protocol import SYNC_INTERVAL as interval_s
+            from pasapas.sync.protocol import SYNC_INTERVAL as interval_s
         self._interval_ms = int(interval_s * 1000)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -98,7 +98,7 @@ class SyncRunner(QObject):
             return False
 
         def work() -> Any:
-            from sync.client import enroll
+            from pasapas.sync.client import enroll
 
             return enroll(self._store(), url, code, allow_http=allow_http, ca_bundle=ca_bundle)
 
@@ -150,12 +150,12 @@ class SyncRunner(QObject):
         return self._worker_store
 
     def _probe_work(self) -> bool:
-        from sync.client import probe
+        from pasapas.sync.client import probe
 
         return probe(self._store())
 
     def _sync_work(self) -> SyncReport:
-        from sync.client import SyncEngine
+        from pasapas.sync.client import SyncEngine
 
         return SyncEngine(self._store(), stop=self._stop).sync_once()
 

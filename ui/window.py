@@ -8,24 +8,24 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from accessibility.preferences import Preferences
-from app.errors import PasapasError
-from app.guide import Walk
-from app.i18n import _, current_language
-from app.languages import strip_isolates
-from app.services import Kiosk
-from app.settings import Paths, Settings, save_settings
-from ui import widgets
-from ui.access_bar import AccessBar
-from ui.admin import AdminExitDialog
-from ui.fonts import load_fonts
-from ui.inactivity import InactivityGuard
-from ui.language import apply_language
-from ui.screens import Screen, load_screens
-from ui.screens.staff_sync import ask_staff_passphrase
-from ui.style import stylesheet
-from ui.sync_runner import SyncRunner
-from ui.voice import SpeechEngine, Voice, announce
+from pasapas.accessibility.preferences import Preferences
+from pasapas.app.errors import PasapasError
+from pasapas.app.guide import Walk
+from pasapas.app.i18n import _, current_language
+from pasapas.app.languages import strip_isolates
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Paths, Settings, save_settings
+from pasapas.ui import widgets
+from pasapas.ui.access_bar import AccessBar
+from pasapas.ui.admin import AdminExitDialog
+from pasapas.ui.fonts import load_fonts
+from pasapas.ui.inactivity import InactivityGuard
+from pasapas.ui.language import apply_language
+from pasapas.ui.screens import Screen, load_screens
+from pasapas.ui.screens.staff_sync import ask_staff_passphrase
+from pasapas.ui.style import stylesheet
+from pasapas.ui.sync_runner import SyncRunner
+from pasapas.ui.voice import SpeechEngine, Voice, announce
 
 LABEL_DELAY_MS = 150
 
@@ -129,7 +129,7 @@ class KioskWindow(QMainWindow):
         self.apply_prefs()
 
     def apply_prefs(self) -> None:
-        from accessibility.themes import theme
+        from pasapas.accessibility.themes import theme
 
         self.setStyleSheet(
             stylesheet(theme(self.prefs.theme), self.prefs.scale, self.font_families)

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.content.model import FALLBACK_LANGUAGE, Procedure
-from app.content.themes import THEMES
-from app.content.validation import Problem, load_files, parse_document
-from app.errors import ContentError, NotFoundError
-from app.i18n import _, ngettext
-from app.store import Store
+from pasapas.app.content.model import FALLBACK_LANGUAGE, Procedure
+from pasapas.app.content.themes import THEMES
+from pasapas.app.content.validation import Problem, load_files, parse_document
+from pasapas.app.errors import ContentError, NotFoundError
+from pasapas.app.i18n import _, ngettext
+from pasapas.app.store import Store
 
 # Words too common to help a search; dropped when the query has other words.
 _STOPWORDS = frozenset(

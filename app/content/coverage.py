@@ -11,9 +11,9 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from app.content.model import Procedure, Text
-from app.content.validation import json_path
-from app.languages import SUPPORTED
+from pasapas.app.content.model import Procedure, Text
+from pasapas.app.content.validation import json_path
+from pasapas.app.languages import SUPPORTED
 
 
 class LanguageCoverage(NamedTuple):

@@ -19,8 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from app.errors import PasapasError
-from app.i18n import _
+from pasapas.app.errors import PasapasError
+from pasapas.app.i18n import _
 
 SIGNATURE_CONTEXT = "pasapas.content-signature/1"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.i18n import N_, _
+from pasapas.app.i18n import N_, _
 
 
 @dataclass(frozen=True)

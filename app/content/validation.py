@@ -17,9 +17,9 @@ from typing import Any
 
 import fastjsonschema
 
-from app.content import SCHEMA_PATH
-from app.content.model import Procedure
-from app.i18n import _, ngettext
+from pasapas.app.content import SCHEMA_PATH
+from pasapas.app.content.model import Procedure
+from pasapas.app.i18n import _, ngettext
 
 
 @dataclass(frozen=True)

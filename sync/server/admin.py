@@ -18,12 +18,12 @@ from pathlib import Path
 
 import platformdirs
 
-from app.content.model import Procedure
-from app.content.signing import PrivateKey, SignatureError
-from app.content.validation import load_files
-from app.errors import ContentError, PasapasError
-from app.i18n import _, ngettext
-from sync.server.storage import ContentItem, ServerDB, ServiceError
+from pasapas.app.content.model import Procedure
+from pasapas.app.content.signing import PrivateKey, SignatureError
+from pasapas.app.content.validation import load_files
+from pasapas.app.errors import ContentError, PasapasError
+from pasapas.app.i18n import _, ngettext
+from pasapas.sync.server.storage import ContentItem, ServerDB, ServiceError
 
 KEY_FILENAME = "publisher-key.pem"
 
@@ -63,7 +63,7 @@ def _key_path(args: argparse.Namespace) -> Path:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from sync.server.api import build_asgi
+    from pasapas.sync.server.api import build_asgi
 
     db = open_db(args)
     if (args.tls_cert is None) != (args.tls_key is None):

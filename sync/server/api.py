@@ -18,8 +18,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync import protocol
-from sync.server.storage import Device, ServerDB, ServiceError
+from pasapas.sync import protocol
+from pasapas.sync.server.storage import Device, ServerDB, ServiceError
 
 DESCRIPTION = (
     "The Pas à pas central service: kiosks enrol with a one-time code, pull signed procedures "

@@ -38,7 +38,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from sync.protocol import (
+from pasapas.sync.protocol import (
     ACCEPTED,
     CONFLICT,
     DUPLICATE,

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from accessibility.audit import (
+from pasapas.accessibility.audit import (
     RULE_CLIPPED,
     RULE_CONTRAST,
     RULE_FOCUS,
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "pasapas", *args],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

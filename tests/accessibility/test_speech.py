@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from accessibility.speech import (
+from pasapas.accessibility.speech import (
     RATES,
     Speech,
     list_voices,
@@ -27,8 +27,8 @@ from accessibility.speech import (
     synthesize_to_file,
     voice_for,
 )
-from app.cli import main
-from app.errors import PasapasError
+from pasapas.app.errors import PasapasError
+from pasapas.cli import main
 
 STEP = (
     "Bonjour. Pour ouvrir votre compte ameli, munissez-vous de votre carte Vitale "
@@ -509,7 +509,7 @@ def test_parts_in_two_languages_are_read_in_turn_as_one_utterance(tmp_path, monk
 
 def test_each_part_is_said_with_its_own_language_voice():
     # At the edge: an engine that records what the worker asks of it (the real one is above).
-    from accessibility.speech_worker import Worker
+    from pasapas.accessibility.speech_worker import Worker
 
     class Voice:
         def __init__(self, voice_id: str, language: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accessibility.themes import AAA_TEXT, THEMES, contrast_ratio
+from pasapas.accessibility.themes import AAA_TEXT, THEMES, contrast_ratio
 
 
 def test_contrast_ratio_matches_wcag_reference_values():

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.content import BUILTIN_DIR, builtin_files
-from app.content.model import Procedure
-from app.content.validation import parse_document
+from pasapas.app.content import BUILTIN_DIR, builtin_files
+from pasapas.app.content.model import Procedure
+from pasapas.app.content.validation import parse_document
 from tests.conftest import PASSPHRASE
 
 __all__ = [

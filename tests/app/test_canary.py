@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.guide import Outcome
-from app.services import Kiosk
-from app.settings import Paths
+from pasapas.app.guide import Outcome
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Paths
 from tests.app.helpers import PASSPHRASE, builtin_data, procedure_from
 
 CANARY = "CANARI-7f3a9"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from app.content import builtin_files
-from app.content.catalog import Catalog
-from app.content.themes import THEMES
-from app.content.validation import load_files
-from app.errors import ContentError, NotFoundError
-from app.store import Store
+from pasapas.app.content import builtin_files
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.content.themes import THEMES
+from pasapas.app.content.validation import load_files
+from pasapas.app.errors import ContentError, NotFoundError
+from pasapas.app.store import Store
 from tests.app.helpers import BUILTIN_IDS, PASSPHRASE, builtin_data, procedure_from, write_json
 
 BUILTINS = {procedure.id: procedure for procedure in load_files(builtin_files())[0]}

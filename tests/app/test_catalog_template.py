@@ -35,6 +35,7 @@ def test_pot_template_is_up_to_date_with_the_code(tmp_path):
             "--no-location",
             "-o",
             str(fresh),
+            "pasapas",
             "app",
             "ui",
             "accessibility",

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from app.content import builtin_files
-from app.content.catalog import Catalog
-from app.errors import NotFoundError, WrongPassphraseError
-from app.settings import Paths
-from app.store import Store
+from pasapas.app.content import builtin_files
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.errors import NotFoundError, WrongPassphraseError
+from pasapas.app.settings import Paths
+from pasapas.app.store import Store
 from tests.app.helpers import BUILTIN_IDS, PASSPHRASE, builtin_data, write_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def pasapas(home: Path, *args: str, passphrase: str | None = PASSPHRASE, **extra
         env["PASAPAS_PASSPHRASE"] = passphrase
     env.update(extra)
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "pasapas", *args],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

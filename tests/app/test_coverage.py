@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from app.content import builtin_files
-from app.content.coverage import LanguageCoverage, coverage, texts, totals
-from app.formatting import percent
-from app.languages import SUPPORTED
+from pasapas.app.content import builtin_files
+from pasapas.app.content.coverage import LanguageCoverage, coverage, texts, totals
+from pasapas.app.formatting import percent
+from pasapas.app.languages import SUPPORTED
 from tests.app.helpers import BUILTIN_IDS, builtin_data, procedure_from, write_json
 from tests.app.test_cli import pasapas
 

@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from app.content import builtin_files
-from app.content.model import Procedure, StepKind
-from app.content.validation import load_files
-from app.errors import GuideError
-from app.guide import Outcome, Walk, WalkState
+from pasapas.app.content import builtin_files
+from pasapas.app.content.model import Procedure, StepKind
+from pasapas.app.content.validation import load_files
+from pasapas.app.errors import GuideError
+from pasapas.app.guide import Outcome, Walk, WalkState
 
 PROCEDURES = {procedure.id: procedure for procedure in load_files(builtin_files())[0]}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.languages import (
+from pasapas.app.languages import (
     NATIVE_NAMES,
     SUPPORTED,
     babel_is_rtl,
@@ -42,7 +42,7 @@ def test_a_broken_offer_falls_back_to_french_and_every_language():
 
 @pytest.mark.parametrize("code", SUPPORTED)
 def test_text_sizes_are_written_as_babel_writes_percentages(code):
-    from app.formatting import percent, whole_percent
+    from pasapas.app.formatting import percent, whole_percent
 
     for size in (100, 150, 200, 300):
         assert whole_percent(size, code) == percent(size / 100, code)

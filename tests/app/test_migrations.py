@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-import app.store
-from app.content.catalog import Catalog
-from app.errors import StoreDamagedError, StoreError
-from app.migrations import LATEST_VERSION, MIGRATIONS
-from app.store import Store
+import pasapas.app.store as store_module
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.errors import StoreDamagedError, StoreError
+from pasapas.app.migrations import LATEST_VERSION, MIGRATIONS
+from pasapas.app.store import Store
 from tests.app.helpers import PASSPHRASE, builtin_data, procedure_from
 
 
@@ -123,7 +123,7 @@ def test_failed_migration_leaves_the_previous_version_and_no_partial_table(
         ),
     )
     with monkeypatch.context() as patch:
-        patch.setattr(app.store, "MIGRATIONS", broken)
+        patch.setattr(store_module, "MIGRATIONS", broken)
         with pytest.raises(StoreError) as failure:
             Store.open(path, PASSPHRASE)
     # Told as a failed upgrade that changed nothing, not as a damaged file.

@@ -9,7 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from app.languages import SUPPORTED
+from pasapas.app.languages import SUPPORTED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ def _source_copy(into: Path) -> Path:
     """What a build reads, copied: building in the working tree would leave build/ in it."""
     tree = into / "src"
     keep = shutil.ignore_patterns("__pycache__", "*.mo", "*.egg-info")
-    for folder in ("app", "ui", "sync", "accessibility", "locales"):
+    for folder in ("pasapas", "app", "ui", "sync", "accessibility", "locales"):
         shutil.copytree(ROOT / folder, tree / folder, ignore=keep)
     for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, tree / name)
@@ -49,10 +49,10 @@ def test_the_wheel_contains_a_compiled_catalog_for_every_language(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         for language in SUPPORTED:
-            member = f"app/locales/{language}/LC_MESSAGES/pasapas.mo"
+            member = f"pasapas/app/locales/{language}/LC_MESSAGES/pasapas.mo"
             assert member in names, member
-        archive.extract("app/locales/ar/LC_MESSAGES/pasapas.mo", tmp_path)
+        archive.extract("pasapas/app/locales/ar/LC_MESSAGES/pasapas.mo", tmp_path)
         assert not any(name.endswith(".po") for name in names)
-    with (tmp_path / "app/locales/ar/LC_MESSAGES/pasapas.mo").open("rb") as handle:
+    with (tmp_path / "pasapas/app/locales/ar/LC_MESSAGES/pasapas.mo").open("rb") as handle:
         arabic = gettext.GNUTranslations(handle)
     assert arabic.gettext("Suivant →") == "التالي ←"

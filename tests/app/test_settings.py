@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Paths, Settings, load_settings, save_settings
+from pasapas.app.settings import Paths, Settings, load_settings, save_settings
 
 
 def test_pasapas_home_holds_data_config_logs_and_backups(pasapas_home: Path):

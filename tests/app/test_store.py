@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.content import builtin_files
-from app.content.catalog import Catalog
-from app.errors import StoreDamagedError, StoreError, WrongPassphraseError
-from app.store import PAGE_SIZE, Store, restore_backup
+from pasapas.app.content import builtin_files
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.errors import StoreDamagedError, StoreError, WrongPassphraseError
+from pasapas.app.store import PAGE_SIZE, Store, restore_backup
 from tests.app.helpers import PASSPHRASE, builtin_data, folder_snapshot, procedure_from
 
 PLAIN_HEADER = b"SQLite format 3\x00"

@@ -10,9 +10,9 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from app.i18n import gettext_in, ngettext, set_language
-from app.i18n_catalogs import catalog_path, placeholders, problems
-from app.languages import SUPPORTED
+from pasapas.app.i18n import gettext_in, ngettext, set_language
+from pasapas.app.i18n_catalogs import catalog_path, placeholders, problems
+from pasapas.app.languages import SUPPORTED
 
 
 @pytest.mark.parametrize("language", SUPPORTED)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from app.content import SCHEMA_PATH, builtin_files
-from app.content.themes import THEME_IDS
-from app.content.validation import Problem, load_file, load_files
+from pasapas.app.content import SCHEMA_PATH, builtin_files
+from pasapas.app.content.themes import THEME_IDS
+from pasapas.app.content.validation import Problem, load_file, load_files
 from tests.app.helpers import BUILTIN_IDS, builtin_data, write_json
 
 ROOT = Path(__file__).resolve().parents[2]

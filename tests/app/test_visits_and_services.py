@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import StoreError
-from app.guide import Walk
-from app.services import Kiosk
-from app.settings import Paths
-from app.visits import VisitLog
+from pasapas.app.errors import StoreError
+from pasapas.app.guide import Walk
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Paths
+from pasapas.app.visits import VisitLog
 from tests.app.helpers import BUILTIN_IDS, PASSPHRASE
 
 DAY = dt.date(2026, 11, 29)

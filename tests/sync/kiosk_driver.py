@@ -13,8 +13,8 @@ import os
 import signal
 import sys
 
-from app.store import Store
-from sync.client import SyncEngine, SyncError
+from pasapas.app.store import Store
+from pasapas.sync.client import SyncEngine, SyncError
 from tests.conftest import PASSPHRASE
 
 

@@ -26,12 +26,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from app.content.model import Procedure
-from app.content.signing import PrivateKey
-from app.outbox import enqueue
-from app.store import Store
-from sync.server.admin import sign_and_publish, sign_and_withdraw
-from sync.server.storage import ServerDB
+from pasapas.app.content.model import Procedure
+from pasapas.app.content.signing import PrivateKey
+from pasapas.app.outbox import enqueue
+from pasapas.app.store import Store
+from pasapas.sync.server.admin import sign_and_publish, sign_and_withdraw
+from pasapas.sync.server.storage import ServerDB
 from tests.app.helpers import BUILTIN_IDS, PASSPHRASE, builtin_data, procedure_from
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +162,7 @@ class ThreadedService:
     def __init__(self, db_url: str, port: int = 0, tls: tuple[str, str] | None = None) -> None:
         import uvicorn
 
-        from sync.server.api import build_asgi
+        from pasapas.sync.server.api import build_asgi
 
         self.db = ServerDB(db_url)
         self.db.create_schema()
@@ -206,7 +206,7 @@ class ServiceProcess:
             "PYTHONUNBUFFERED": "1",
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "server", "run", "--port", str(port),
+            [sys.executable, "-m", "pasapas", "server", "run", "--port", str(port),
              "--database", db_url],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             stdin=subprocess.DEVNULL,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import sqlcipher3
 
-from app.content import builtin_files
-from app.migrations import MIGRATIONS
-from app.outbox import Outbox
-from app.store import Store
+from pasapas.app.content import builtin_files
+from pasapas.app.migrations import MIGRATIONS
+from pasapas.app.outbox import Outbox
+from pasapas.app.store import Store
 from tests.sync.support import ROOT, ServiceProcess, wait_for
 
 PASSPHRASE = "un cheval correct agrafe"
@@ -22,7 +22,7 @@ PASSPHRASE = "un cheval correct agrafe"
 
 def _pasapas(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "pasapas", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -65,8 +65,8 @@ def test_the_whole_story_through_the_command_line(tmp_path, database_url):
         assert published.returncode == 0 and "3 démarches publiées" in published.stdout
 
         with Store.open(tmp_path / "kiosk" / "data" / "pasapas.db", PASSPHRASE) as store:
-            from app.guide import Outcome
-            from app.visits import VisitLog
+            from pasapas.app.guide import Outcome
+            from pasapas.app.visits import VisitLog
 
             VisitLog(store).record(Outcome("carte-vitale", True, 6, "fr"))
         synced = _pasapas("sync", "now", env=env)
@@ -107,7 +107,7 @@ def test_server_run_refuses_a_port_in_use(tmp_path, sqlite_url):
     try:
         env = {**os.environ, "PASAPAS_SERVER_HOME": str(tmp_path / "service")}
         busy = subprocess.run(
-            [sys.executable, "-m", "app.cli", "server", "run", "--port", str(first.port),
+            [sys.executable, "-m", "pasapas", "server", "run", "--port", str(first.port),
              "--database", sqlite_url],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
             stdin=subprocess.DEVNULL,
@@ -152,9 +152,10 @@ def test_the_service_loads_neither_the_kiosk_store_nor_qt():
     probe = textwrap.dedent(
         """
         import sys
-        import sync.server.admin, sync.server.api, sync.server.storage
-        banned = ("app.store", "app.outbox", "app.services", "app.visits", "app.content.catalog",
-                  "sync.client", "ui", "PySide6", "shiboken6", "sqlcipher3")
+        import pasapas.sync.server.admin, pasapas.sync.server.api, pasapas.sync.server.storage
+        banned = ("pasapas.app.store", "pasapas.app.outbox", "pasapas.app.services",
+                  "pasapas.app.visits", "pasapas.app.content.catalog", "pasapas.sync.client",
+                  "pasapas.ui", "PySide6", "shiboken6", "sqlcipher3")
         print(sorted(m for m in sys.modules if m.split(".")[0] in banned or m in banned))
         """
     )

@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import update
 
-from app.content import builtin_files
-from app.content.catalog import Catalog
-from app.content.signing import PrivateKey
-from app.outbox import SyncState
-from sync.client import SyncEngine, SyncError, check_service_url, enroll
-from sync.server.storage import ContentItem, content
+from pasapas.app.content import builtin_files
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.content.signing import PrivateKey
+from pasapas.app.outbox import SyncState
+from pasapas.sync.client import SyncEngine, SyncError, check_service_url, enroll
+from pasapas.sync.server.storage import ContentItem, content
 from tests.app.helpers import builtin_data
 from tests.sync.support import ThreadedService, catalog_versions, many_procedures
 

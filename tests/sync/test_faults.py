@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from app.outbox import Outbox, SyncState
-from app.store import Store
-from sync.client import SyncEngine, SyncError, enroll
+from pasapas.app.outbox import Outbox, SyncState
+from pasapas.app.store import Store
+from pasapas.sync.client import SyncEngine, SyncError, enroll
 from tests.conftest import PASSPHRASE
 from tests.sync.faultproxy import FAULTS, FaultProxy
 from tests.sync.support import (

@@ -14,9 +14,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from app.outbox import SyncState
-from sync import protocol
-from sync.client import enroll
+from pasapas.app.outbox import SyncState
+from pasapas.sync import protocol
+from pasapas.sync.client import enroll
 from tests.sync.support import Central, ThreadedService, add_visits
 
 API = protocol.API_PREFIX
@@ -67,7 +67,7 @@ def test_the_service_keeps_only_the_tokens_hash(central, service):
     device = _enrol(service, central)
     from sqlalchemy import select
 
-    from sync.server.storage import devices
+    from pasapas.sync.server.storage import devices
 
     with service.db.engine.begin() as conn:
         stored = conn.execute(select(devices.c.token_hash)).scalar_one()
@@ -104,7 +104,7 @@ def test_a_revoked_device_gets_401_and_the_kiosk_asks_for_staff(central, service
     enrolment = enroll(store, service.url, central.code(), allow_http=True)
     add_visits(store, 3)
     assert central.db.revoke_device(enrolment.device_id)
-    from sync.client import SyncEngine, SyncError
+    from pasapas.sync.client import SyncEngine, SyncError
 
     with pytest.raises(SyncError) as caught:
         SyncEngine(store).sync_once()

@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.guide import Outcome
-from app.services import Kiosk
-from app.settings import Settings
+from pasapas.app.guide import Outcome
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Settings
+from pasapas.ui.sync_runner import SyncRunner
 from tests.sync.faultproxy import FaultProxy
 from tests.sync.support import Central, ThreadedService, many_procedures
-from ui.sync_runner import SyncRunner
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def central_service(sqlite_url):
 
 @pytest.fixture
 def kiosk_window(qtbot, paths, passphrase):
-    from ui.window import KioskWindow
+    from pasapas.ui.window import KioskWindow
 
     kiosk = Kiosk.create(paths, passphrase)
     window = KioskWindow(paths, Settings(), kiosk=kiosk, locked_down=False)
@@ -91,7 +91,7 @@ def test_staff_enrol_the_kiosk_and_sync_now_without_blocking(qtbot, kiosk_window
 
 
 def test_the_runner_syncs_as_soon_as_the_network_is_back(qtbot, paths, passphrase, central_service):
-    from sync.client import enroll
+    from pasapas.sync.client import enroll
 
     central, running = central_service
     proxy = FaultProxy.to(running.url)

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from app.content.catalog import Catalog
-from app.guide import Outcome
-from app.outbox import ATTENTION, QUEUED, SENT, Outbox, SyncState
-from app.visits import VisitLog
-from sync.client import SyncEngine, SyncError, enroll
+from pasapas.app.content.catalog import Catalog
+from pasapas.app.guide import Outcome
+from pasapas.app.outbox import ATTENTION, QUEUED, SENT, Outbox, SyncState
+from pasapas.app.visits import VisitLog
+from pasapas.sync.client import SyncEngine, SyncError, enroll
 from tests.sync.faultproxy import FaultProxy
 from tests.sync.support import add_visits, catalog_versions, many_procedures, variant
 
@@ -108,7 +108,7 @@ def test_a_visit_whose_outbox_entry_fails_is_not_written_either(make_store, monk
         "INSERT INTO outbox (id, type, type_version, payload) VALUES (?, 'visit_event', 1, '{}')",
         (str(taken),),
     )
-    monkeypatch.setattr("app.visits.uuid.uuid4", lambda: taken)
+    monkeypatch.setattr("pasapas.app.visits.uuid.uuid4", lambda: taken)
     with pytest.raises(sqlcipher3.IntegrityError):
         VisitLog(store).record(Outcome("carte-vitale", False, 2, "fr"))
     assert store.query("SELECT count(*) FROM visit_events")[0][0] == 0

@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture
 def kiosk(paths, passphrase):
-    from app.services import Kiosk
+    from pasapas.app.services import Kiosk
 
     kiosk = Kiosk.create(paths, passphrase)
     yield kiosk
@@ -26,8 +26,8 @@ def _show(qtbot, window):
 
 @pytest.fixture
 def make_window(qtbot, paths):
-    from app.settings import Settings
-    from ui.window import KioskWindow
+    from pasapas.app.settings import Settings
+    from pasapas.ui.window import KioskWindow
 
     made = []
 

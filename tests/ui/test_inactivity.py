@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from ui.widgets import WrapButton
+from pasapas.ui.widgets import WrapButton
 
 
 def start_visit(qtbot, window, procedure="ameli-creer-compte"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ui.widgets import WrapButton
+from pasapas.ui.widgets import WrapButton
 
 
 def focused(window):
@@ -52,7 +52,7 @@ def test_a_whole_procedure_walks_with_tab_and_enter(qtbot, window, kiosk):
 def test_focus_outline_is_at_least_3px_in_the_stylesheet():
     import re
 
-    from ui.style import stylesheet
+    from pasapas.ui.style import stylesheet
 
     rule = re.search(r":focus[^{]*\{\s*border:\s*(\d+)px solid", stylesheet())
     assert rule and int(rule.group(1)) >= 3

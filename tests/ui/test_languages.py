@@ -10,16 +10,16 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import gettext_in, ngettext
-from app.languages import strip_isolates
-from app.settings import Settings, load_settings
-from ui.audit_driver import open_step
+from pasapas.app.i18n import gettext_in, ngettext
+from pasapas.app.languages import strip_isolates
+from pasapas.app.settings import Settings, load_settings
+from pasapas.ui.audit_driver import open_step
 
 RTL, LTR = Qt.LayoutDirection.RightToLeft, Qt.LayoutDirection.LeftToRight
 
 
 def _doc(procedure_id: str) -> dict:
-    from app.content import BUILTIN_DIR
+    from pasapas.app.content import BUILTIN_DIR
 
     path = BUILTIN_DIR / f"{procedure_id}.json"
     return json.loads(path.read_text(encoding="utf-8"))
@@ -264,13 +264,13 @@ def test_a_visitor_who_only_changed_the_language_is_reset_after_inactivity(qtbot
 def test_settings_that_cannot_be_saved_say_so_and_change_nothing(
     qtbot, make_window, kiosk, paths, monkeypatch
 ):
-    import ui.window
+    import pasapas.ui.window as window_module
 
     def full_disk(*_args):
         raise OSError(28, "No space left on device")
 
     window = make_window(kiosk, settings=Settings())
-    monkeypatch.setattr(ui.window, "save_settings", full_disk)
+    monkeypatch.setattr(window_module, "save_settings", full_disk)
     window.go("staff_languages")
     screen = window.screens["staff_languages"]
     screen.offered["tr"].setChecked(False)

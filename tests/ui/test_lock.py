@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.services import Kiosk
-from ui.admin import AdminExitDialog
+from pasapas.app.services import Kiosk
+from pasapas.ui.admin import AdminExitDialog
 
 
 def test_first_start_asks_for_a_strong_passphrase_twice_then_opens(qtbot, make_window, paths):

@@ -61,7 +61,7 @@ def test_demo_kiosk_opens_full_screen_in_a_real_x_window(tmp_path):
             PASAPAS_HOME=str(tmp_path / "home"),
         )
         kiosk = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "kiosk", "--demo"],
+            [sys.executable, "-m", "pasapas", "kiosk", "--demo"],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -111,7 +111,7 @@ def test_no_display_says_so_in_one_sentence_without_a_traceback(tmp_path):
     }
     env["PASAPAS_HOME"] = str(tmp_path / "home")
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "kiosk", "--demo"],
+        [sys.executable, "-m", "pasapas", "kiosk", "--demo"],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
+from pasapas.ui.widgets import HOLD_MS, WrapButton
 from tests.ui.fakes import RecordingSpeech
-from ui.widgets import HOLD_MS, WrapButton
 
 
 def start(qtbot, window, procedure="medecin-traitant"):

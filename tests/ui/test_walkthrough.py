@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from ui.widgets import WrapButton
+from pasapas.ui.widgets import WrapButton
 
 
 def visible_buttons(screen):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ui.screens.base import Navigator, Screen
+from pasapas.ui.screens.base import Navigator, Screen
 
 SCREENS: dict[str, type[Screen]] = {}
 

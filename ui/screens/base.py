@@ -6,10 +6,10 @@ from typing import Any, ClassVar, Protocol
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.guide import Walk
-from app.services import Kiosk
-from app.settings import Paths, Settings
-from ui.widgets import ScrollPage
+from pasapas.app.guide import Walk
+from pasapas.app.services import Kiosk
+from pasapas.app.settings import Paths, Settings
+from pasapas.ui.widgets import ScrollPage
 
 
 class Navigator(Protocol):

@@ -6,12 +6,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from app.i18n import _
-from app.languages import directed
-from ui.content_text import lay_out, note_label, note_parts, resolved, show_note
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, FlowLayout, label
+from pasapas.app.i18n import _
+from pasapas.app.languages import directed
+from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, FlowLayout, label
 
 
 @register_screen

@@ -7,14 +7,14 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from app.content.catalog import ProcedureSummary
-from app.formatting import minutes
-from app.i18n import _, ngettext
-from app.languages import directed, native_name
-from ui.content_text import lay_out, untranslated_note
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import (
+from pasapas.app.content.catalog import ProcedureSummary
+from pasapas.app.formatting import minutes
+from pasapas.app.i18n import _, ngettext
+from pasapas.app.languages import directed, native_name
+from pasapas.ui.content_text import lay_out, untranslated_note
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import (
     BigButton,
     FlowLayout,
     TextField,

@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.i18n import _
-from app.languages import name_in, native_name
-from ui.content_text import lay_out
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, WrapButton, add_shown, clear_layout, label
+from pasapas.app.i18n import _
+from pasapas.app.languages import name_in, native_name
+from pasapas.ui.content_text import lay_out
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, WrapButton, add_shown, clear_layout, label
 
 CURRENT_MARK = "✓"
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app.content.model import Procedure
-from app.formatting import long_date, minutes
-from app.i18n import _, gettext_in
-from app.languages import directed, isolate
-from ui.content_text import lay_out, note_label, note_parts, resolved, show_note
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, clear_layout, label
+from pasapas.app.content.model import Procedure
+from pasapas.app.formatting import long_date, minutes
+from pasapas.app.i18n import _, gettext_in
+from pasapas.app.languages import directed, isolate
+from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, clear_layout, label
 
 
 @register_screen

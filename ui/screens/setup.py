@@ -6,14 +6,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.errors import PasapasError
-from app.i18n import _
-from app.passphrase import passphrase_problems
-from app.services import Kiosk
-from ui.background import run_in_background
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, TextField, label
+from pasapas.app.errors import PasapasError
+from pasapas.app.i18n import _
+from pasapas.app.passphrase import passphrase_problems
+from pasapas.app.services import Kiosk
+from pasapas.ui.background import run_in_background
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, TextField, label
 
 
 @register_screen

@@ -9,11 +9,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QRadioButton, QWidget
 
-from app.i18n import _
-from app.languages import SUPPORTED, name_in, native_name
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, label
+from pasapas.app.i18n import _
+from pasapas.app.languages import SUPPORTED, name_in, native_name
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, label
 
 
 def _row(body: Any, control: Any, name: str) -> tuple[Any, Any]:

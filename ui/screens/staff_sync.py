@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import PasapasError
-from app.formatting import moment
-from app.i18n import _, ngettext
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, label
+from pasapas.app.errors import PasapasError
+from pasapas.app.formatting import moment
+from pasapas.app.i18n import _, ngettext
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, label
 
 
 class StaffPassphraseDialog(QDialog):

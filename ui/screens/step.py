@@ -7,13 +7,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
-from app.content.model import Step, StepKind
-from app.i18n import _, gettext_in
-from app.languages import directed
-from ui.content_text import lay_out, note_label, note_parts, resolved, show_note
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, CheckItem, WrapButton, add_shown, clear_layout, label
+from pasapas.app.content.model import Step, StepKind
+from pasapas.app.i18n import _, gettext_in
+from pasapas.app.languages import directed
+from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, CheckItem, WrapButton, add_shown, clear_layout, label
 
 
 @register_screen

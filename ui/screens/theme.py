@@ -6,12 +6,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.content.themes import theme as find_theme
-from app.i18n import _
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.screens.home import procedure_button
-from ui.widgets import BigButton, add_shown, clear_layout, label
+from pasapas.app.content.themes import theme as find_theme
+from pasapas.app.i18n import _
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.screens.home import procedure_button
+from pasapas.ui.widgets import BigButton, add_shown, clear_layout, label
 
 
 @register_screen

@@ -7,13 +7,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.errors import PasapasError
-from app.i18n import _
-from app.services import Kiosk
-from ui.background import run_in_background
-from ui.screens import register_screen
-from ui.screens.base import Screen
-from ui.widgets import BigButton, TextField, label
+from pasapas.app.errors import PasapasError
+from pasapas.app.i18n import _
+from pasapas.app.services import Kiosk
+from pasapas.ui.background import run_in_background
+from pasapas.ui.screens import register_screen
+from pasapas.ui.screens.base import Screen
+from pasapas.ui.widgets import BigButton, TextField, label
 
 
 @register_screen
