@@ -53,6 +53,7 @@ from pasapas.accessibility.speech_worker import (
 )
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _
+from pasapas.app.preferences import SPEECH_RATES
 
 __all__ = [
     "RATES",
@@ -65,7 +66,7 @@ __all__ = [
     "voice_for",
 ]
 
-RATES = ("slow", "normal")
+RATES = SPEECH_RATES  # defined once, in the core
 WORKER_SCRIPT = Path(__file__).resolve().with_name("speech_worker.py")
 READY_TIMEOUT = 20.0  # seconds for a worker to load the engine, in blocking helpers only
 MAX_START_FAILURES = 3  # workers dying before they are ready, in a row, before giving up

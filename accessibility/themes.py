@@ -113,6 +113,8 @@ YELLOW_ON_BLACK = Theme(
 )
 
 THEMES = {t.id: t for t in (STANDARD, HIGH_CONTRAST_DARK, HIGH_CONTRAST_LIGHT, YELLOW_ON_BLACK)}
+# The ids a visitor may choose are defined once, in the core (`app.preferences.COLOUR_THEMES`); each
+# has its colours here (tests/accessibility/test_themes.py checks both lists agree).
 
 
 def theme(theme_id: str) -> Theme:

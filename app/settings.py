@@ -14,7 +14,9 @@ from pathlib import Path
 
 import platformdirs
 
+from pasapas.app.changes import Changes
 from pasapas.app.languages import SUPPORTED, valid_offer
+from pasapas.app.preferences import Preferences
 
 APP_NAME = "pasapas"
 STORE_FILENAME = "pasapas.db"
@@ -72,10 +74,10 @@ class Settings:
     inactivity_seconds: int = 180
     inactivity_warning_seconds: int = 30
     # What each new visitor starts with (they can change it; it comes back after the visit).
-    voice: bool = True
-    speech_rate: str = "normal"
-    text_size: int = 100
-    theme: str = "standard"
+    voice: bool = Preferences.voice
+    speech_rate: str = Preferences.rate
+    text_size: int = Preferences.text_size
+    theme: str = Preferences.theme
 
     def validated(self) -> Settings:
         default = Settings()
@@ -86,19 +88,24 @@ class Settings:
         if not isinstance(warning, int) or not 5 <= warning <= 300:
             warning = default.inactivity_warning_seconds
         language, languages = valid_offer(self.language, self.languages)
+        prefs = self.visitor_preferences()
         return replace(
             self,
             language=language,
             languages=languages,
             inactivity_seconds=inactivity,
             inactivity_warning_seconds=warning,
-            voice=self.voice if isinstance(self.voice, bool) else default.voice,
-            speech_rate=self.speech_rate if self.speech_rate in ("normal", "slow") else "normal",
-            text_size=self.text_size if self.text_size in (100, 150, 200, 300) else 100,
-            theme=self.theme
-            if self.theme in ("standard", "dark", "light", "yellow")
-            else default.theme,
+            voice=prefs.voice,
+            speech_rate=prefs.rate,
+            text_size=prefs.text_size,
+            theme=prefs.theme,
         )
+
+    def visitor_preferences(self) -> Preferences:
+        """What each new visitor starts with."""
+        return Preferences(
+            voice=self.voice, rate=self.speech_rate, text_size=self.text_size, theme=self.theme
+        ).validated()
 
 
 def load_settings(paths: Paths) -> Settings:
@@ -112,8 +119,9 @@ def load_settings(paths: Paths) -> Settings:
     return Settings(**{k: v for k, v in raw.items() if k in known}).validated()
 
 
-def save_settings(paths: Paths, settings: Settings) -> None:
+def save_settings(paths: Paths, settings: Settings) -> Changes:
     paths.ensure()
     tmp = paths.settings_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(settings.validated()), indent=2), encoding="utf-8")
     os.replace(tmp, paths.settings_file)
+    return Changes(settings=True)

@@ -18,8 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from pasapas.accessibility.preferences import Preferences
 from pasapas.accessibility.themes import THEMES
+from pasapas.app.preferences import Preferences
 from pasapas.ui.audit_driver import AUDIT_SCALES, demo_window, run_audit, screen_states, settle
 
 GOAL_SECONDS = 60.0

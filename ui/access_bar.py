@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from pasapas.accessibility.preferences import Preferences
 from pasapas.app.formatting import whole_percent
 from pasapas.app.i18n import _, current_language
 from pasapas.app.languages import native_name
+from pasapas.app.preferences import Preferences
 from pasapas.ui.style import bar_stylesheet
 from pasapas.ui.widgets import BigButton, FlowLayout, label
 

@@ -1,17 +1,19 @@
-"""A visitor's display and voice choices: text size, colours, voice on or off, speech rate.
+"""A visitor's display and voice choices, and the values each may take, defined once.
 
-They last one visit: when the visit is wiped, the kiosk's defaults come back for the next person.
+Text size, colours, voice on or off, speech rate. They last one visit: when the visit is wiped, the
+kiosk's defaults (`Settings`) come back for the next person. The allowed values live here and only
+here: the settings, the access bar, the speech engine, the themes and the audit all read them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pasapas.accessibility.themes import THEMES
 from pasapas.app.i18n import N_, _
 
-TEXT_SIZES = (100, 150, 200, 300)
-RATES = ("normal", "slow")
+TEXT_SIZES: tuple[int, ...] = (100, 150, 200, 300)  # percent, in the order the button cycles
+SPEECH_RATES: tuple[str, ...] = ("normal", "slow")
+COLOUR_THEMES: tuple[str, ...] = ("standard", "dark", "light", "yellow")
 THEME_NAMES = {
     "standard": N_("standard"),
     "dark": N_("sombre"),
@@ -33,9 +35,9 @@ def _next(values: tuple, current: object) -> object:
 @dataclass(frozen=True)
 class Preferences:
     voice: bool = True
-    rate: str = "normal"
-    text_size: int = 100
-    theme: str = "standard"
+    rate: str = SPEECH_RATES[0]
+    text_size: int = TEXT_SIZES[0]
+    theme: str = COLOUR_THEMES[0]
 
     @property
     def scale(self) -> float:
@@ -45,10 +47,10 @@ class Preferences:
         return replace(self, text_size=_next(TEXT_SIZES, self.text_size))
 
     def next_theme(self) -> Preferences:
-        return replace(self, theme=_next(tuple(THEMES), self.theme))
+        return replace(self, theme=_next(COLOUR_THEMES, self.theme))
 
     def next_rate(self) -> Preferences:
-        return replace(self, rate=_next(RATES, self.rate))
+        return replace(self, rate=_next(SPEECH_RATES, self.rate))
 
     def toggled_voice(self) -> Preferences:
         return replace(self, voice=not self.voice)
@@ -60,9 +62,13 @@ class Preferences:
         return _(THEME_DESCRIPTIONS.get(self.theme, self.theme))
 
     def validated(self) -> Preferences:
+        """Any unknown value falls back to its default; `voice` must really be a bool."""
+        default = Preferences()
         return Preferences(
-            voice=bool(self.voice),
-            rate=self.rate if self.rate in RATES else "normal",
-            text_size=self.text_size if self.text_size in TEXT_SIZES else 100,
-            theme=self.theme if self.theme in THEMES else "standard",
+            voice=self.voice if isinstance(self.voice, bool) else default.voice,
+            rate=self.rate if self.rate in SPEECH_RATES else default.rate,
+            text_size=self.text_size
+            if self.text_size in TEXT_SIZES and not isinstance(self.text_size, bool)
+            else default.text_size,
+            theme=self.theme if self.theme in COLOUR_THEMES else default.theme,
         )
