@@ -25,6 +25,10 @@ class StoreDamagedError(StoreError):
     """The store file is truncated, corrupted or not a database at all."""
 
 
+class StoreFullError(StoreError):
+    """The disk has no room left for a change to the store: the change was not made."""
+
+
 class ContentError(PasapasError):
     """One or more procedure documents are invalid; `problems` lists every one."""
 

@@ -1,39 +1,20 @@
 """Numbered schema migrations of the encrypted store.
 
-`MIGRATIONS[n]` brings a store from version n to n + 1: a list of SQL statements, or callables
-given the store, applied in one transaction with the new number in `PRAGMA user_version`. Never
-edit a released migration: append a new one.
+`MIGRATIONS[n]` brings a store from version n to n + 1: a list of SQL statements applied in one
+transaction with the new number in `PRAGMA user_version`. Never edit a released migration: append
+a new one.
+
+A migration is frozen with the release that brought it: it is SQL, and uses nothing but SQL and
+the values it was written with. It never imports the rest of the application (today's `Catalog`,
+`Procedure` or outbox writer may change; a migration must keep doing what it did), and this
+module imports nothing from `pasapas` (a test checks it). Derived data, such as the search index,
+is not filled here: it has its own version number and is rebuilt when that changes
+(`pasapas.app.content.catalog.ensure_search_index`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-
-def _index_existing_procedures(store: Any) -> None:
-    """Fill the new search table for the procedures a version-1 store already holds."""
-    from pasapas.app.content.catalog import Catalog  # the catalog imports the store: import late
-
-    Catalog(store).rebuild_search_index()
-
-
-def _queue_existing_visits(store: Any) -> None:
-    """Put the visit events a version-3 store already holds into the new outbox."""
-    from pasapas.app.outbox import (
-        enqueue_existing_visits,  # the outbox imports the store: import late
-    )
-
-    enqueue_existing_visits(
-        store,
-        store.query(
-            "SELECT id, procedure_id, outcome, minutes, language, day FROM visit_events "
-            "ORDER BY rowid"
-        ),
-    )
-
-
-MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 0 -> 1: procedures and their themes, and a small key/value table for store facts.
     (
         """CREATE TABLE meta (
@@ -56,6 +37,7 @@ MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
     # 1 -> 2: full-text search, insensitive to case and accents, one row per procedure and
     # language. The FTS5 table is contentless (it keeps only the index, so a query never reads a
     # procedure's whole text back); `search_rows` maps each of its rowids to procedure and language.
+    # Only the tables: their rows are derived data, written by `ensure_search_index`.
     (
         """CREATE TABLE search_rows (
             id INTEGER PRIMARY KEY,
@@ -73,7 +55,6 @@ MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
             tokenize = 'unicode61 remove_diacritics 2',
             prefix = '2 3'
         )""",
-        _index_existing_procedures,
     ),
     # 2 -> 3: anonymous visit events (no person, no time of day: only the day).
     (
@@ -87,7 +68,10 @@ MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
         )""",
     ),
     # 3 -> 4: the outbox (records waiting for the central service), the sync state and a short
-    # log of sync problems for staff. Visit events already written are queued too.
+    # log of sync problems for staff. Visit events already written are queued too, in the order
+    # they were written, as the writer of that release queued them: type 'visit_event', version 1,
+    # the payload in the outbox's canonical JSON (keys sorted, no spaces, non-ASCII as it is),
+    # which is what json_object() writes when given the keys in sorted order.
     (
         """CREATE TABLE outbox (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -110,7 +94,15 @@ MIGRATIONS: tuple[tuple[str | Callable[[Any], None], ...], ...] = (
             at TEXT NOT NULL,
             message TEXT NOT NULL
         )""",
-        _queue_existing_visits,
+        """INSERT INTO outbox (id, type, type_version, payload)
+            SELECT id, 'visit_event', 1, json_object(
+                'day', day,
+                'language', language,
+                'minutes', minutes,
+                'outcome', outcome,
+                'procedure_id', procedure_id
+            )
+            FROM visit_events ORDER BY rowid""",
     ),
 )
 

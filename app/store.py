@@ -17,25 +17,58 @@ from typing import Any
 
 import sqlcipher3
 
-from pasapas.app.errors import StoreDamagedError, StoreError, WrongPassphraseError
+from pasapas.app.errors import (
+    StoreDamagedError,
+    StoreError,
+    StoreFullError,
+    WrongPassphraseError,
+)
 from pasapas.app.i18n import _
 from pasapas.app.migrations import LATEST_VERSION, MIGRATIONS
 
 PAGE_SIZE = 4096
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
+# A database file and the files SQLite keeps beside it (write-ahead log, its index, the rollback
+# journal): they are removed, moved or kept together, never one without the others.
+STORE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 def _quote(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
-def _key_literal(passphrase: str | None, raw_key: bytes | None) -> str | None:
-    """The SQL literal for `PRAGMA key`: a passphrase (through SQLCipher's KDF) or a raw key."""
+def _key_literal(passphrase: str | None, raw_key: bytes | None, encrypted: bool) -> str | None:
+    """The SQL literal for `PRAGMA key`: a passphrase (through SQLCipher's KDF) or a raw key.
+
+    None for a plain database (`encrypted=False`, benchmarks only).
+    """
+    if not encrypted:
+        return None
     if raw_key is not None:
         if len(raw_key) != 32:
             raise ValueError("a raw SQLCipher key is 32 bytes")
         return f"\"x'{raw_key.hex()}'\""
     return _quote(passphrase) if passphrase is not None else None
+
+
+def remove_store_files(path: Path | str) -> None:
+    """Remove the database file at `path` and the files SQLite keeps beside it, where they exist.
+
+    For a store that must not remain (its creation failed) or a temporary copy; never for a store
+    in use (close it first).
+    """
+    for suffix in STORE_FILE_SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def upgrade_failed(reason: Exception) -> StoreError:
+    """The error told when bringing a store up to date failed and was rolled back."""
+    return StoreError(
+        _(
+            "La mise à jour de la base a échoué ({reason}). "
+            "La base est restée telle qu'elle était."
+        ).format(reason=reason)
+    )
 
 
 def _damaged(path: Path) -> StoreDamagedError:
@@ -69,6 +102,12 @@ def _precheck_file(path: Path) -> None:
                 "Rien n'a été modifié."
             ).format(path=path)
         )
+
+
+def _is_full(error: BaseException) -> bool:
+    """SQLITE_FULL: the disk (or the store's page limit) has no room for the change."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlcipher3.OperationalError) and code == sqlcipher3.SQLITE_FULL
 
 
 class Store:
@@ -105,7 +144,7 @@ class Store:
         if encrypted and not passphrase and raw_key is None:
             raise StoreError(_("Le mot de passe ne peut pas être vide."))
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = _key_literal(passphrase, raw_key) if encrypted else None
+        key = _key_literal(passphrase, raw_key, encrypted)
         conn = cls._connect(path, key)
         store = cls(conn, path, key)
         try:
@@ -113,9 +152,7 @@ class Store:
             store.migrate()
         except Exception:
             store.close()
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(f"{path}{suffix}")
+            remove_store_files(path)
             raise
         return store
 
@@ -134,7 +171,7 @@ class Store:
             _precheck_file(path)
         elif not path.exists():
             raise StoreError(_("Aucune base n'existe à l'emplacement {path}.").format(path=path))
-        return cls._open_keyed(path, _key_literal(passphrase, raw_key) if encrypted else None)
+        return cls._open_keyed(path, _key_literal(passphrase, raw_key, encrypted))
 
     @classmethod
     def _open_keyed(cls, path: Path, key: str | None) -> Store:
@@ -176,12 +213,7 @@ class Store:
             store.migrate()
         except sqlcipher3.DatabaseError as exc:
             store.close()
-            raise StoreError(
-                _(
-                    "La mise à jour de la base a échoué ({reason}). "
-                    "La base est restée telle qu'elle était."
-                ).format(reason=exc)
-            ) from exc
+            raise upgrade_failed(exc) from exc
         except Exception:
             store.close()
             raise
@@ -229,10 +261,7 @@ class Store:
         while version < target:
             with self.transaction():
                 for statement in MIGRATIONS[version]:
-                    if callable(statement):
-                        statement(self)
-                    else:
-                        self._conn.execute(statement)
+                    self._conn.execute(statement)
                 version += 1
                 self._conn.execute(f"PRAGMA user_version = {version}")
         return version
@@ -245,8 +274,14 @@ class Store:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
-        except BaseException:
-            self._conn.execute("ROLLBACK")
+        except BaseException as error:
+            # SQLite may have rolled back already (a full disk does): the real cause is raised.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            if _is_full(error):
+                raise StoreFullError(
+                    _("La base est pleine (plus de place sur le disque) : rien n'a été enregistré.")
+                ) from error
             raise
         else:
             self._conn.execute("COMMIT")
@@ -314,9 +349,7 @@ class Store:
                 self._conn.execute("DETACH DATABASE backup")
             os.replace(tmp, destination)
         except BaseException:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(f"{tmp}{suffix}")
+            remove_store_files(tmp)
             raise
         return destination
 
@@ -356,17 +389,17 @@ def restore_backup(backup: Path, store_path: Path, passphrase: str) -> Path | No
         if problems:
             raise _damaged(backup)
     except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(f"{tmp}{suffix}")
+        remove_store_files(tmp)
         raise
     kept = Path(f"{store_path}.before-restore") if store_path.exists() else None
-    for suffix in ("", "-wal", "-shm"):
+    if kept is not None:
+        # A store kept by an earlier restore goes, with its WAL: SQLite must never replay an old
+        # WAL into the store kept now.
+        remove_store_files(kept)
+    for suffix in STORE_FILE_SUFFIXES:
         current = Path(f"{store_path}{suffix}")
         if current.exists():
             os.replace(current, f"{store_path}.before-restore{suffix}")
     os.replace(tmp, store_path)
-    for suffix in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(f"{tmp}{suffix}")
+    remove_store_files(tmp)  # renamed: only a -wal or -shm of it could be left
     return kept

@@ -7,11 +7,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
+import pasapas.app.store as store_module
 from pasapas.app.content import builtin_files
 from pasapas.app.content.catalog import Catalog
 from pasapas.app.errors import StoreDamagedError, StoreError, WrongPassphraseError
-from pasapas.app.store import PAGE_SIZE, Store, restore_backup
+from pasapas.app.migrations import MIGRATIONS
+from pasapas.app.store import PAGE_SIZE, Store, remove_store_files, restore_backup
 from tests.app.helpers import PASSPHRASE, builtin_data, folder_snapshot, procedure_from
 
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -106,6 +109,32 @@ def test_create_refuses_an_empty_passphrase_and_writes_nothing(tmp_path: Path):
     with pytest.raises(StoreError, match="vide"):
         Store.create(tmp_path / "pasapas.db", "")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_create_that_fails_to_build_the_schema_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS[:1], ("THIS IS NOT SQL",)))
+    with pytest.raises(sqlcipher3.OperationalError, match="syntax error"):
+        Store.create(tmp_path / "pasapas.db", PASSPHRASE)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_removing_store_files_takes_the_store_and_its_companions_only(tmp_path: Path):
+    for name in (
+        "pasapas.db",
+        "pasapas.db-wal",
+        "pasapas.db-shm",
+        "pasapas.db-journal",
+        "pasapas.db.before-restore",
+        "autre.db",
+    ):
+        (tmp_path / name).write_bytes(b"x")
+    remove_store_files(tmp_path / "pasapas.db")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["autre.db", "pasapas.db.before-restore"]
+    remove_store_files(tmp_path / "absent.db")  # nothing there: nothing to do, no error
+    remove_store_files(str(tmp_path / "autre.db"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pasapas.db.before-restore"]
 
 
 def test_opening_a_missing_store_says_so_and_creates_nothing(tmp_path: Path):
@@ -316,6 +345,23 @@ def test_restore_replaces_the_store_and_keeps_the_old_one_beside_it(store_and_ba
         assert store.check() == []
     with Store.open(kept, PASSPHRASE) as old:
         assert old.query_one("SELECT value FROM meta WHERE key = 'après'") == ("changement récent",)
+
+
+def test_restore_drops_the_write_ahead_log_of_a_store_kept_by_an_earlier_restore(
+    store_and_backup,
+):
+    # The store kept now has no WAL of its own: an older one left beside it would be replayed
+    # into it the next time it is opened.
+    path, backup = store_and_backup
+    stale_wal = Path(f"{path}.before-restore-wal")
+    stale_wal.write_bytes(b"an older store's write-ahead log")
+    Path(f"{path}.before-restore-shm").write_bytes(b"its index")
+    kept = restore_backup(backup, path, PASSPHRASE)
+    assert not stale_wal.exists()
+    assert not Path(f"{path}.before-restore-shm").exists()
+    with Store.open(kept, PASSPHRASE) as old:
+        assert old.query_one("SELECT value FROM meta WHERE key = 'après'") == ("changement récent",)
+        assert old.check() == []
 
 
 def test_restore_leaves_the_backup_file_untouched(store_and_backup):

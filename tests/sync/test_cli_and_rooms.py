@@ -125,8 +125,7 @@ def test_migration_4_queues_the_visit_events_a_version_3_store_holds(tmp_path):
     for version in range(3):
         conn.execute("BEGIN")
         for statement in MIGRATIONS[version]:
-            if not callable(statement):
-                conn.execute(statement)
+            conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {version + 1}")
         conn.execute("COMMIT")
     conn.execute(
