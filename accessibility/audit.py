@@ -3,7 +3,8 @@
 `audit_widget_tree(root)` checks every visible widget under `root` and returns the violations:
 a control with no accessible name, a target under 44 x 44 px, text under 7:1 contrast, clipped
 text, a page that scrolls sideways, a control the keyboard cannot reach, and a focus chain that
-skips or traps. The driver that builds each screen, theme and size lives in `ui.audit_driver`.
+skips or traps. The driver that builds each screen, theme and size lives in `ui.audit_driver`;
+it shows a step of every kind of `app.content.kinds.STEP_KINDS`, made from the kind's spec.
 """
 
 from __future__ import annotations

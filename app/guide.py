@@ -10,11 +10,13 @@ the walk is thrown away.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pasapas.app.content.model import Procedure, Step, StepKind
+from pasapas.app.content.kinds import STEP_KINDS
+from pasapas.app.content.model import Procedure, Step
 from pasapas.app.errors import GuideError
 from pasapas.app.i18n import _
 
@@ -63,7 +65,7 @@ class Walk:
         self._path: list[str] = [procedure.start]
         self.state = WalkState.WALKING
         self._steps = {step.id: step for step in procedure.steps}
-        self._left: dict[str, int] = {}
+        self._left: dict[str, int] | None = None
 
     # -- where we are ------------------------------------------------------------------------
 
@@ -81,7 +83,8 @@ class Walk:
 
     @property
     def at_end(self) -> bool:
-        return self.current.kind is StepKind.DONE
+        """On a step of a final kind (`done`): the walk can only finish."""
+        return STEP_KINDS[self.current.kind].final
 
     def progress(self) -> Progress:
         """Step k of n: k steps walked, n = k plus the longest way left to an end.
@@ -92,12 +95,9 @@ class Walk:
         return Progress(number, number + self._remaining(self.current.id))
 
     def _remaining(self, step_id: str) -> int:
-        """Steps left after `step_id` on its longest way to an end (validation forbids cycles)."""
-        if step_id not in self._left:
-            successors = self._steps[step_id].successors()
-            self._left[step_id] = (
-                1 + max(self._remaining(s) for s in successors) if successors else 0
-            )
+        """Steps left after `step_id` on its longest way to an end (worked out once a walk)."""
+        if self._left is None:
+            self._left = steps_left(self.procedure)
         return self._left[step_id]
 
     def elapsed_seconds(self) -> float:
@@ -111,23 +111,26 @@ class Walk:
             raise GuideError(_("Cette démarche est terminée. Recommencez-la depuis le début."))
 
     def next(self) -> Step:
+        """Go on with the Next button (a step that asks a question wants an answer instead)."""
         self._require_walking()
-        step = self.current
-        if step.kind is StepKind.CHOICE:
-            raise GuideError(_("Choisissez d'abord une réponse."))
-        if step.kind is StepKind.DONE:
+        spec = STEP_KINDS[self.current.kind]
+        move = spec.next_move(self.current)
+        if move is None:
+            if spec.answers(self.current):
+                raise GuideError(_("Choisissez d'abord une réponse."))
             raise GuideError(_("C'est la dernière étape."))
-        self._path.append(step.next)
+        self._path.append(move.target)
         return self.current
 
     def choose(self, index: int) -> Step:
+        """Go on with the answer at `index`."""
         self._require_walking()
-        step = self.current
-        if step.kind is not StepKind.CHOICE:
+        answers = STEP_KINDS[self.current.kind].answers(self.current)
+        if not answers:
             raise GuideError(_("Cette étape ne pose pas de question."))
-        if not 0 <= index < len(step.choices):
+        if not 0 <= index < len(answers):
             raise GuideError(_("Cette réponse n'existe pas."))
-        self._path.append(step.choices[index].next)
+        self._path.append(answers[index].target)
         return self.current
 
     def back(self) -> Step:
@@ -169,30 +172,64 @@ class Walk:
         )
 
 
+def steps_left(procedure: Procedure) -> dict[str, int]:
+    """For each step, how many steps are left after it on its longest way to an end.
+
+    Worked out without recursion, whatever the length of the procedure: each step is settled once
+    all the steps it leads to are (a topological order over the steps, from the ends back). A step
+    on a loop or leading to a missing step is never settled and has no entry (validation refuses
+    both).
+    """
+    successors = {step.id: STEP_KINDS[step.kind].successors(step) for step in procedure.steps}
+    leading_here: dict[str, list[str]] = {step_id: [] for step_id in successors}
+    waiting: dict[str, int] = {}
+    for step_id, targets in successors.items():
+        waiting[step_id] = len(targets)
+        for target in targets:
+            if target in leading_here:
+                leading_here[target].append(step_id)
+    left = dict.fromkeys(successors, 0)
+    settled: dict[str, int] = {}
+    ready = deque(step_id for step_id, count in waiting.items() if count == 0)
+    while ready:
+        step_id = ready.popleft()
+        settled[step_id] = left[step_id]
+        for previous in leading_here[step_id]:
+            left[previous] = max(left[previous], left[step_id] + 1)
+            waiting[previous] -= 1
+            if waiting[previous] == 0:
+                ready.append(previous)
+    return settled
+
+
 def route_to(procedure: Procedure, step_id: str) -> list[int | None]:
     """The shortest way from the first step to `step_id`: `None` for Next, an index for an answer.
 
     Used to open a walk on a given step (screenshots, the accessibility audit, trainers' demos).
+    A breadth-first search without recursion, each step's way kept as one move back to where it
+    was first reached from.
     """
     steps = {step.id: step for step in procedure.steps}
     if step_id not in steps:
         raise GuideError(_("L'étape « {id} » n'existe pas.").format(id=step_id))
-    routes: dict[str, list[int | None]] = {procedure.start: []}
-    queue = [procedure.start]
+    reached_by: dict[str, tuple[str, int | None] | None] = {procedure.start: None}
+    queue = deque([procedure.start])
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         if current == step_id:
-            return routes[current]
-        step = steps[current]
-        moves: list[tuple[int | None, str]] = (
-            [(i, c.next) for i, c in enumerate(step.choices)]
-            if step.kind is StepKind.CHOICE
-            else [(None, step.next)] if step.next else []
-        )
-        for move, target in moves:
-            if target not in routes:
-                routes[target] = [*routes[current], move]
-                queue.append(target)
+            route: list[int | None] = []
+            back = reached_by[current]
+            while back is not None:
+                current, move = back
+                route.append(move)
+                back = reached_by[current]
+            return route[::-1]
+        if current not in steps:
+            continue
+        for move in STEP_KINDS[steps[current].kind].moves(steps[current]):
+            if move.target not in reached_by:
+                reached_by[move.target] = (current, move.answer)
+                queue.append(move.target)
     raise GuideError(_("L'étape « {id} » ne peut pas être atteinte.").format(id=step_id))
 
 

@@ -1,8 +1,14 @@
 """Builds the real kiosk offscreen and puts every registered screen in each of its states, in
-every theme and text size, for the accessibility audit and for screenshots."""
+every theme and text size, for the accessibility audit and for screenshots.
+
+Steps are audited kind by kind from sample procedures made from the step kinds' specs
+(`kinds.sample_procedure`), one per kind of `STEP_KINDS`, with texts taken from the procedures in
+the store in every language they have: a kind that no procedure uses yet is audited all the same.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -14,10 +20,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from pasapas.accessibility.audit import AuditResult, audit_widget_tree
-from pasapas.accessibility.preferences import Preferences
 from pasapas.accessibility.themes import THEMES
-from pasapas.app.guide import follow, route_to
+from pasapas.app.content.kinds import STEP_KINDS, sample_procedure
+from pasapas.app.content.model import Procedure, StepKind, Text
+from pasapas.app.content.validation import parse_document
+from pasapas.app.guide import Walk, follow, route_to
 from pasapas.app.i18n import set_language
+from pasapas.app.preferences import TEXT_SIZES, Preferences
 from pasapas.app.services import Kiosk
 from pasapas.app.settings import Paths, Settings
 
@@ -62,33 +71,100 @@ def settle(app: QApplication | None = None) -> None:
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+def _shown_on(window) -> str:
+    """The screen that shows the walk's current step, as the view of its kind says."""
+    from pasapas.ui.screens.step_views import step_view_class
+
+    return step_view_class(window.walk.current.kind).screen
+
+
 def open_step(window, procedure_id: str, step_id: str) -> None:
     window.start_walk(procedure_id)
     route = route_to(window.walk.procedure, step_id)
     follow(window.walk, route)
-    window.go("finish" if window.walk.at_end else "step")
+    window.go(_shown_on(window))
 
 
-def _step_of_kind(window, kind: str) -> tuple[str, str]:
+class _ContentTexts:
+    """Texts for the sample steps, taken from the procedures in the store: for each field, the
+    texts of that field that exist in every supported language (any, when none does), those of
+    a step of the sample's own kind first, handed out in turn."""
+
+    def __init__(self, procedures: list[Procedure], languages: tuple[str, ...]) -> None:
+        found: dict[str, list[tuple[StepKind | None, Text]]] = {}
+        for procedure in procedures:
+            for field, text in (
+                ("procedure-title", procedure.title),
+                ("summary", procedure.summary),
+                ("audience", procedure.audience),
+                *(("source", source.title) for source in procedure.sources),
+            ):
+                found.setdefault(field, []).append((None, text))
+            for step in procedure.steps:
+                for text in STEP_KINDS[step.kind].texts(step):
+                    found.setdefault(str(text.path[0]), []).append((step.kind, text.text))
+        self._pools = {}
+        for field, texts in found.items():
+            complete = [(kind, t) for kind, t in texts if t.languages >= set(languages)]
+            self._pools[field] = complete or texts
+
+    def maker(self, kind: StepKind) -> Callable[[str], dict[str, str]]:
+        pools = {
+            field: sorted(texts, key=lambda entry: entry[0] is not kind)
+            for field, texts in self._pools.items()
+        }
+        handed: dict[str, int] = {}
+
+        def text(field: str) -> dict[str, str]:
+            pool = pools.get(field) or pools.get("text")
+            if not pool:  # a store with no procedure at all: the field's name will do
+                return {"fr": field}
+            count = handed.get(field, 0)
+            handed[field] = count + 1
+            return pool[count % len(pool)][1].to_json()
+
+        return text
+
+
+def sample_procedures(window) -> dict[StepKind, Procedure]:
+    """For each kind of step, a procedure that shows one, made from its spec, with texts from
+    the procedures in the window's store."""
+    from pasapas.app.languages import SUPPORTED
+
     kiosk = window.kiosk
-    for item in kiosk.procedures("fr"):
-        for step in kiosk.procedure(item.id).steps:
-            if step.kind == kind:
-                return item.id, step.id
-    raise LookupError(kind)
+    procedures = [kiosk.procedure(item.id) for item in kiosk.procedures("fr")]
+    texts = _ContentTexts(procedures, SUPPORTED)
+    today = dt.date.today()
+    samples = {}
+    for kind in STEP_KINDS:
+        data = sample_procedure(kind, texts.maker(kind), checked=today.isoformat())
+        procedure, problems = parse_document(data, data["id"], today=today)
+        if procedure is None:
+            wrong = "\n".join(str(problem) for problem in problems)
+            raise ValueError(f"the sample of {kind!r} is not valid:\n{wrong}")
+        samples[kind] = procedure
+    return samples
+
+
+def open_sample(window, procedure: Procedure) -> None:
+    """Open a walk on a sample procedure (not in the store) and show its first step."""
+    window.visit.begin(Walk(procedure, language=window.language))
+    window.go(_shown_on(window))
 
 
 def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
     """(label, show) for every state worth checking, registered screens first."""
+    from pasapas.ui.screens.step_views import step_view_class
+
     first = window.kiosk.procedures("fr")[0].id
+    samples = sample_procedures(window)
+    kinds_on: dict[str, list[StepKind]] = {}
+    for kind in STEP_KINDS:  # every kind, on the screen its view says
+        kinds_on.setdefault(step_view_class(kind).screen, []).append(kind)
     for name in sorted(window.screens):
-        if name == "step":
-            for kind in ("info", "checklist", "choice", "warning"):
-                procedure_id, step_id = _step_of_kind(window, kind)
-                yield f"step:{kind}", lambda p=procedure_id, s=step_id: open_step(window, p, s)
-        elif name == "finish":
-            procedure_id, step_id = _step_of_kind(window, "done")
-            yield "finish", lambda p=procedure_id, s=step_id: open_step(window, p, s)
+        if name in kinds_on:
+            for kind in kinds_on[name]:
+                yield f"{name}:{kind}", lambda p=samples[kind]: open_sample(window, p)
         elif name == "overview":
             yield "overview", lambda: window.go("overview", procedure=first)
         elif name == "theme":
@@ -175,7 +251,9 @@ def screenshot(
     prefs = Preferences(theme=theme_id, text_size=scale).validated()
     if prefs.text_size != scale:
         raise PasapasError(
-            _("Taille inconnue : {scale} (possibles : 100, 150, 200, 300)").format(scale=scale)
+            _("Taille inconnue : {scale} (possibles : {sizes})").format(
+                scale=scale, sizes=", ".join(str(size) for size in TEXT_SIZES)
+            )
         )
     with demo_window(language, size) as window:
         if screen not in window.screens:

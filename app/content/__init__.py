@@ -1,6 +1,7 @@
 """Procedure content: the `pasapas.procedure/1` format, its validation, and the catalog.
 
-`model` holds the frozen values a procedure is made of, `validation` turns JSON files into
+`model` holds the frozen values a procedure is made of, `kinds` describes each step kind once
+(fields, texts, moves, sample), `validation` turns JSON files into
 procedures or into a list of problems (file, JSON path, what is wrong), `catalog` imports them into
 the encrypted store all or nothing and lists and searches them. `coverage` counts how much of
 a procedure is translated into each supported language. The format is documented in

@@ -16,12 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3
+
+from pasapas.app.changes import Changes
+from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import FALLBACK_LANGUAGE, Procedure
 from pasapas.app.content.themes import THEMES
 from pasapas.app.content.validation import Problem, load_files, parse_document
 from pasapas.app.errors import ContentError, NotFoundError
 from pasapas.app.i18n import _, ngettext
-from pasapas.app.store import Store
+from pasapas.app.store import Store, upgrade_failed
 
 # Words too common to help a search; dropped when the query has other words.
 _STOPWORDS = frozenset(
@@ -32,6 +36,12 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Column weights for bm25(): title, synonyms, summary, body.
 _WEIGHTS = "10.0, 6.0, 3.0, 1.0"
+# The search rows are derived from the stored documents. This number names the way they are
+# derived (`_search_rows`, and what goes in each column): raise it whenever that changes, and each
+# store rebuilds its index once, the next time it is opened (`ensure_search_index`). The number
+# the index was built with is kept in the store's `meta` table.
+SEARCH_INDEX_VERSION = 1
+_SEARCH_INDEX_KEY = "search_index_version"
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,10 @@ class ImportReport:
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
     kept_newer: tuple[str, ...]
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(procedures=bool(self.added or self.updated))
 
     def describe(self) -> str:
         parts = [
@@ -90,12 +104,8 @@ def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str]]:
     for lang in sorted(procedure.languages() | {FALLBACK_LANGUAGE}):
         body: list[str] = [procedure.audience.get(lang)]
         body += [doc.get(lang) for doc in procedure.documents]
-        for step in procedure.steps:
-            body += [step.title.get(lang), step.text.get(lang)]
-            if step.tip:
-                body.append(step.tip.get(lang))
-            body += [item.get(lang) for item in step.items]
-            body += [choice.label.get(lang) for choice in step.choices]
+        for step in procedure.steps:  # each kind says what its steps give to search
+            body += STEP_KINDS[step.kind].search_texts(step, lang)
         rows.append(
             (
                 lang,
@@ -145,6 +155,10 @@ class Catalog:
         added, updated, unchanged, kept = [], [], [], []
         today = dt.date.today().isoformat()
         with self.store.transaction():
+            if not search_index_is_current(self.store):
+                # Rows written now follow today's recipe: bring the others to it too, so the
+                # number recorded is true of the whole index.
+                self.rebuild_search_index()
             for procedure in procedures:
                 row = self.store.query_one(
                     "SELECT version, document FROM procedures WHERE id = ?", (procedure.id,)
@@ -186,11 +200,19 @@ class Catalog:
             )
 
     def rebuild_search_index(self) -> None:
-        """Rewrite every search row from the stored documents (call inside a transaction)."""
+        """Rewrite every search row from the stored documents, and record `SEARCH_INDEX_VERSION`.
+
+        Call inside a transaction.
+        """
         self.store.execute("DELETE FROM procedure_search")
         self.store.execute("DELETE FROM search_rows")
         for (document,) in self.store.query("SELECT document FROM procedures"):
             self._index(Procedure.from_json(json.loads(document), document))
+        self.store.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (_SEARCH_INDEX_KEY, str(SEARCH_INDEX_VERSION)),
+        )
 
     def _delete(self, procedure_id: str) -> None:
         self.store.execute(
@@ -313,6 +335,31 @@ class Catalog:
             )
         }
         return [found[i] for i in ids if i in found]
+
+
+def search_index_is_current(store: Store) -> bool:
+    """Was the store's search index built the way this code builds it?"""
+    row = store.query_one("SELECT value FROM meta WHERE key = ?", (_SEARCH_INDEX_KEY,))
+    return row is not None and row[0] == str(SEARCH_INDEX_VERSION)
+
+
+def ensure_search_index(store: Store) -> bool:
+    """Rebuild the search index, in one transaction, unless it was built by this code's recipe.
+
+    Call wherever a store is opened for use (the kiosk, the command line): a store upgraded from
+    an older schema, or last indexed by another version of Pas à pas, is then searched with an
+    index made from its own documents today. Returns True when the index was rebuilt.
+    """
+    if search_index_is_current(store):  # the usual case: a read, no write lock
+        return False
+    try:
+        with store.transaction():
+            if search_index_is_current(store):  # another connection rebuilt it meanwhile
+                return False
+            Catalog(store).rebuild_search_index()
+    except sqlcipher3.DatabaseError as exc:
+        raise upgrade_failed(exc) from exc
+    return True
 
 
 def problems_text(problems: Sequence[Problem]) -> str:

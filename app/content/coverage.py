@@ -1,8 +1,9 @@
 """How much of a procedure is translated into each language the kiosk supports.
 
-A procedure's texts are its title, summary and audience, each document, each source title, each
-step's title, text and tip, each checklist item and each choice label. Synonyms are search words,
-never shown, so they are not counted. French is the source language: always complete.
+A procedure's texts are its title, summary and audience, each document, each source title, and
+the texts of each step, as its kind says (`kinds.STEP_KINDS`: title, text and tip, each checklist
+item, each choice label). Synonyms are search words, never shown, so they are not counted. French
+is the source language: always complete.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
+from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import Procedure, Text
 from pasapas.app.content.validation import json_path
 from pasapas.app.languages import SUPPORTED
@@ -58,14 +60,8 @@ def texts(procedure: Procedure) -> Iterator[tuple[str, Text]]:
     for i, source in enumerate(procedure.sources):
         yield json_path(["sources", i, "title"]), source.title
     for i, step in enumerate(procedure.steps):
-        yield json_path(["steps", i, "title"]), step.title
-        yield json_path(["steps", i, "text"]), step.text
-        if step.tip is not None:
-            yield json_path(["steps", i, "tip"]), step.tip
-        for j, item in enumerate(step.items):
-            yield json_path(["steps", i, "items", j]), item
-        for j, choice in enumerate(step.choices):
-            yield json_path(["steps", i, "choices", j, "label"]), choice.label
+        for found in STEP_KINDS[step.kind].texts(step):  # each kind says which texts it has
+            yield json_path(["steps", i, *found.path]), found.text
 
 
 def coverage(

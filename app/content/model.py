@@ -40,6 +40,8 @@ class Text:
 
 
 class StepKind(StrEnum):
+    """The kinds of step. Each is described once, in `kinds.STEP_KINDS`."""
+
     INFO = "info"
     CHECKLIST = "checklist"
     CHOICE = "choice"
@@ -64,10 +66,28 @@ class Step:
     items: tuple[Text, ...] = ()
     choices: tuple[Choice, ...] = ()
 
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Step:
+        """Build from a step that already passed the schema."""
+        tip = raw.get("tip")
+        return cls(
+            id=raw["id"],
+            kind=StepKind(raw["kind"]),
+            title=Text.from_json(raw["title"]),
+            text=Text.from_json(raw["text"]),
+            tip=Text.from_json(tip) if tip is not None else None,
+            next=raw.get("next"),
+            items=tuple(Text.from_json(item) for item in raw.get("items", ())),
+            choices=tuple(
+                Choice(Text.from_json(c["label"]), c["next"]) for c in raw.get("choices", ())
+            ),
+        )
+
     def successors(self) -> tuple[str, ...]:
-        if self.kind is StepKind.CHOICE:
-            return tuple(choice.next for choice in self.choices)
-        return (self.next,) if self.next else ()
+        """The steps this one leads to (see `kinds.STEP_KINDS`: each kind says how)."""
+        from pasapas.app.content.kinds import STEP_KINDS  # kinds is built on this module
+
+        return STEP_KINDS[self.kind].successors(self)
 
 
 @dataclass(frozen=True)
@@ -113,25 +133,7 @@ class Procedure:
     @classmethod
     def from_json(cls, data: Mapping[str, Any], document: str = "") -> Procedure:
         """Build from a document that already passed validation."""
-
-        def text(value: Mapping[str, str] | None) -> Text | None:
-            return Text.from_json(value) if value is not None else None
-
-        steps = tuple(
-            Step(
-                id=raw["id"],
-                kind=StepKind(raw["kind"]),
-                title=Text.from_json(raw["title"]),
-                text=Text.from_json(raw["text"]),
-                tip=text(raw.get("tip")),
-                next=raw.get("next"),
-                items=tuple(Text.from_json(item) for item in raw.get("items", ())),
-                choices=tuple(
-                    Choice(Text.from_json(c["label"]), c["next"]) for c in raw.get("choices", ())
-                ),
-            )
-            for raw in data["steps"]
-        )
+        steps = tuple(Step.from_json(raw) for raw in data["steps"])
         return cls(
             id=data["id"],
             version=int(data["version"]),

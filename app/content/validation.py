@@ -18,7 +18,8 @@ from typing import Any
 import fastjsonschema
 
 from pasapas.app.content import SCHEMA_PATH
-from pasapas.app.content.model import Procedure
+from pasapas.app.content.kinds import STEP_KINDS, step_schema
+from pasapas.app.content.model import Procedure, Step, StepKind
 from pasapas.app.i18n import _, ngettext
 
 
@@ -34,7 +35,15 @@ class Problem:
 
 @functools.cache
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return procedure_schema()
+
+
+def procedure_schema() -> dict[str, Any]:
+    """The whole JSON Schema of a procedure: `procedure.schema.json`, whose `$defs.step` is made
+    from the step kinds (`kinds.step_schema`), so a kind is described in one place."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema["$defs"]["step"] = step_schema()
+    return schema
 
 
 @functools.cache
@@ -105,13 +114,12 @@ def _schema_message(error: Any) -> str:
     return error.message
 
 
-_FORBIDDEN_FIELDS = {
-    "info": ("items", "choices"),
-    "warning": ("items", "choices"),
-    "checklist": ("choices",),
-    "choice": ("next", "items"),
-    "done": ("next", "items", "choices"),
-}
+def _forbidden_fields(kind: Any) -> tuple[str, ...]:
+    """The fields a step of `kind` may not have (none known for a kind that does not exist)."""
+    try:
+        return STEP_KINDS[StepKind(kind)].forbidden
+    except (ValueError, KeyError):
+        return ()
 
 
 def _instance_at(data: Any, path: list[Any]) -> Any:
@@ -142,7 +150,7 @@ def _detailed_problems(file: str, data: Any) -> list[Problem]:
             # property's name: name the fields this kind of step may not have.
             step = _instance_at(data, path)
             kind = step.get("kind") if isinstance(step, dict) else None
-            for field in _FORBIDDEN_FIELDS.get(kind, ()):
+            for field in _forbidden_fields(kind):
                 if field in step:
                     problems.append(
                         Problem(
@@ -176,21 +184,22 @@ def _walk_problems(file: str, data: dict[str, Any], today: dt.date) -> list[Prob
         else:
             index[step["id"]] = i
 
+    # Where each step leads, as its kind says (Next, or one way per answer).
     edges: dict[str, list[str]] = {}
-    for i, step in enumerate(steps):
-        targets: list[tuple[str, str]] = []
-        if "next" in step:
-            targets.append((f"$.steps[{i}].next", step["next"]))
-        for j, choice in enumerate(step.get("choices", ())):
-            targets.append((f"$.steps[{i}].choices[{j}].next", choice["next"]))
-        edges.setdefault(step["id"], [])
-        for path, target in targets:
-            if target not in index:
+    for i, raw in enumerate(steps):
+        step = Step.from_json(raw)
+        edges.setdefault(step.id, [])
+        for move in STEP_KINDS[step.kind].moves(step):
+            if move.target not in index:
                 problems.append(
-                    Problem(file, path, _("l'étape « {id} » n'existe pas").format(id=target))
+                    Problem(
+                        file,
+                        json_path(["steps", i, *move.path]),
+                        _("l'étape « {id} » n'existe pas").format(id=move.target),
+                    )
                 )
             else:
-                edges[step["id"]].append(target)
+                edges[step.id].append(move.target)
 
     start = data["start"]
     if start not in index:
@@ -199,7 +208,8 @@ def _walk_problems(file: str, data: dict[str, Any], today: dt.date) -> list[Prob
         )
         return problems
 
-    # Depth-first walk from the start: finds cycles (an edge back to a step on the current path)
+    # Depth-first walk from the start, with a stack of its own rather than recursion (a procedure
+    # may have thousands of steps): finds cycles (an edge back to a step on the current path)
     # and, by difference, the steps that can never be reached.
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
     stack: list[tuple[str, Iterable[str]]] = [(start, iter(edges[start]))]

@@ -1,4 +1,9 @@
-"""One step of a procedure, in large text: "step k of n", the action, Back and Next or answers."""
+"""One step of a procedure, in large text: "step k of n", the action, Back and Next or answers.
+
+The screen is the frame every step has; what a kind of step adds (tick boxes, answers, the
+warning sign, what is read after the text) comes from the view registered for that kind in
+`ui/screens/step_views.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
+from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import Step, StepKind
 from pasapas.app.i18n import _, gettext_in
 from pasapas.app.languages import directed
 from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
-from pasapas.ui.widgets import BigButton, CheckItem, WrapButton, add_shown, clear_layout, label
+from pasapas.ui.screens.step_views import STEP_VIEWS, StepView
+from pasapas.ui.widgets import BigButton, clear_layout, label
 
 
 @register_screen
@@ -32,6 +39,7 @@ class StepScreen(Screen):
         self.progress.setTextVisible(False)
         for widget in (self.procedure_title, self.progress_label, self.progress):
             body.addWidget(widget)
+        # The sign above the title, for the kinds whose view has one (a warning's "Attention").
         self.warning = QFrame()
         self.warning.setProperty("role", "warning")
         warning_layout = QVBoxLayout(self.warning)
@@ -43,7 +51,7 @@ class StepScreen(Screen):
         self.text = label()
         self.text.setObjectName("step-text")
         self.tip = label("", "muted")
-        self.answers = QVBoxLayout()
+        self.answers = QVBoxLayout()  # filled by the view of the step's kind
         self.answers.setSpacing(12)
         for widget in (self.warning, self.untranslated, self.title, self.text, self.tip):
             body.addWidget(widget)
@@ -67,14 +75,13 @@ class StepScreen(Screen):
         bar.addWidget(self.next_button)
         outer.addLayout(bar)
         self._focus: QWidget | None = None
-        self._ticked: dict[str, set[int]] = {}
+        self.views: dict[StepKind, StepView] = {kind: cls(self) for kind, cls in STEP_VIEWS.items()}
         self.retranslate()
 
     def retranslate(self) -> None:
         self.back_button.set_text(_("← Retour"))
         self.quit_button.set_text(_("Arrêter"))
         self.next_button.set_text(_("Suivant →"))
-        self.warning_label.setText(_("⚠  Attention"))
         if self.nav.walk is not None and self.isVisible():
             self.show_step()
 
@@ -101,7 +108,10 @@ class StepScreen(Screen):
         self.progress.setRange(0, progress.total)
         self.progress.setValue(progress.number)
         self.progress.setAccessibleName(self.progress_label.text())
-        self.warning.setVisible(step.kind is StepKind.WARNING)
+        view = self.views[step.kind]
+        sign = view.sign()
+        self.warning.setVisible(bool(sign))
+        self.warning_label.setText(sign)
         show_note(self.untranslated, used, lang)
         self.title.setText(directed(step.title.get(used), used))
         self.text.setText(directed(step.text.get(used), used))
@@ -109,46 +119,20 @@ class StepScreen(Screen):
         self.tip.setText(directed(self._tip(step, used), used))
         lay_out(used, lang, self.title, self.text, self.tip)
         clear_layout(self.answers)
-        self._focus = self.next_button
-        if step.kind is StepKind.CHECKLIST:
-            ticked = self._ticked.get(step.id, set())
-            for index, item in enumerate(step.items):
-                box = CheckItem(directed(item.get(used), used))
-                box.setAccessibleName(item.get(used))
-                box.box.setProperty("speech_language", used)
-                box.box.setChecked(index in ticked)
-                box.box.toggled.connect(lambda on, sid=step.id, i=index: self._tick(sid, i, on))
-                lay_out(used, lang, box)
-                self.answers.addWidget(box)
-        if step.kind is StepKind.CHOICE:
-            self._focus = None
-            for index, choice in enumerate(step.choices):
-                button = WrapButton(directed(choice.label.get(used), used))
-                button.setAccessibleName(choice.label.get(used))
-                button.setObjectName(f"choice-{index}")
-                button.clicked.connect(lambda _checked=False, i=index: self.choose(i))
-                if used != lang:
-                    button.setProperty("speech_language", used)
-                lay_out(used, lang, button.title_label)
-                add_shown(self.answers, button)
-                self._focus = self._focus or button
-        self.next_button.setVisible(step.kind is not StepKind.CHOICE)
+        focus = view.fill(step, used, lang, self.answers)
+        if focus is None and view.shows_next:
+            focus = self.next_button
+        self._focus = focus
+        self.next_button.setVisible(view.shows_next)
         self.page.to_top()
         self.nav.read_aloud_parts(self.spoken_parts(step), announce_to=self.title)
         if self._focus is not None and self.isVisible():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _tick(self, step_id: str, index: int, on: bool) -> None:
-        """Ticks are kept for the visit (a language switch redraws the step), wiped after it."""
-        ticked = self._ticked.setdefault(step_id, set())
-        if on:
-            ticked.add(index)
-        else:
-            ticked.discard(index)
-
     def shown_language(self, step: Step) -> str:
-        texts = [step.title, step.text, step.tip, *step.items]
-        return resolved(texts + [choice.label for choice in step.choices], self.nav.language)
+        """The one language all of the step's texts (as its kind lists them) are shown in."""
+        texts = [found.text for found in STEP_KINDS[step.kind].texts(step)]
+        return resolved(texts, self.nav.language)
 
     @staticmethod
     def _tip(step: Step, language: str) -> str:
@@ -157,22 +141,20 @@ class StepScreen(Screen):
         return gettext_in(language, "Conseil : {tip}").format(tip=step.tip.get(language))
 
     def spoken_parts(self, step: Step) -> list[tuple[str, str]]:
-        """What the voice reads, as (sentence, language): progress, title, text, then the items
-        or the answers. Untranslated content is read in French by the French voice, after a note
-        in the visitor's language."""
+        """What the voice reads, as (sentence, language): progress, what the kind says first (a
+        warning's "Attention"), title, text, tip, then what the kind adds (the items, the
+        answers). Untranslated content is read in French by the French voice, after a note in the
+        visitor's language."""
         lang = self.nav.language
         used = self.shown_language(step)
+        view = self.views[step.kind]
         parts = [(self.progress_label.text(), lang)]
         parts += note_parts(used, lang)
-        if step.kind is StepKind.WARNING:
-            parts.append((_("Attention."), lang))
+        parts += view.spoken_before(step, used, lang)
         parts += [(step.title.get(used), used), (step.text.get(used), used)]
         if step.tip is not None:
             parts.append((self._tip(step, used), used))
-        parts += [(item.get(used), used) for item in step.items]
-        for index, choice in enumerate(step.choices, start=1):
-            answer = gettext_in(used, "Réponse {n} : {answer}")
-            parts.append((answer.format(n=index, answer=choice.label.get(used)), used))
+        parts += view.spoken_after(step, used, lang)
         return [(text.rstrip(".") + ".", language) for text, language in parts if text]
 
     def spoken_text(self, step: Step) -> str:
@@ -186,8 +168,9 @@ class StepScreen(Screen):
 
     def _moved(self) -> None:
         walk = self.nav.walk
-        if walk is not None and walk.at_end:
-            self.nav.go("finish")
+        shown_on = self.views[walk.current.kind].screen if walk is not None else self.name
+        if shown_on != self.name:  # the end of the walk: the finish screen
+            self.nav.go(shown_on)
         else:
             self.show_step()
 
@@ -218,4 +201,3 @@ class StepScreen(Screen):
         self.untranslated.hide()
         self.progress.reset()
         self._focus = None
-        self._ticked.clear()
