@@ -2,9 +2,10 @@
 
 Whatever must leave the kiosk (anonymous visit events now, other record types later) is written
 to the outbox **in the same transaction** as the record itself, with the record's client-made
-UUID. The sync client reads queued entries in order, and marks them sent only once the service
-has acknowledged them; an entry the service refuses or reports as a conflict stays here as
-"needs attention", never overwritten. No entry carries a time of day.
+UUID, through its record type's descriptor (`app.records`), which refuses a payload the service
+would refuse. The sync client reads queued entries in order, and marks them sent only once the
+service has acknowledged them; an entry the service refuses or reports as a conflict stays here
+as "needs attention", never overwritten. No entry carries a time of day.
 
 `SyncState` keeps the enrolment (service URL, device id, device token, pinned publisher key: the
 token lives only in this encrypted store), the content cursor, and what staff see: last attempt,
@@ -15,11 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from pasapas.app.records import RecordType, canonical_json
 from pasapas.app.store import Store
+
+P = TypeVar("P")
 
 QUEUED = "queued"
 SENT = "sent"
@@ -29,18 +34,50 @@ ATTENTION = "attention"
 MAX_LOG_LINES = 50
 
 
-def canonical(payload: Mapping[str, Any]) -> str:
-    """The payload as it is stored and sent: sorted keys, no spaces (the digest depends on it)."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def enqueue(store: Store, record_id: str, record_type: RecordType[P], payload: P) -> None:
+    """Queue a record for the service. Call inside the transaction that writes the record.
+
+    `payload` is the record type's payload object; a payload its descriptor refuses raises
+    `app.records.InvalidRecord` before anything is queued (the caller's transaction then rolls
+    the record back too). The payload is stored as canonical JSON, as it will be sent.
+    """
+    checked = record_type.to_payload(payload)
+    _insert(store, record_id, record_type.name, record_type.version, checked)
 
 
-def enqueue(
-    store: Store, record_id: str, record_type: str, type_version: int, payload: Mapping[str, Any]
+def write_record(
+    store: Store, record_type: RecordType[P], payload: P, record_id: str | None = None
+) -> str:
+    """Write a record to its type's table and queue it, in one transaction; the record's id.
+
+    The row is the record's id and its payload's JSON form, one column per field (a list field
+    as canonical JSON text). Nothing is written when the descriptor refuses the payload
+    (`app.records.InvalidRecord`) or either insert fails. It opens its own transaction: a writer
+    already inside one (a record spread over several tables) calls `enqueue` instead.
+    """
+    if record_type.table is None:
+        raise ValueError(f"{record_type.name} v{record_type.version} names no table")
+    record_id = record_id or str(uuid.uuid4())
+    values = record_type.to_payload(payload)
+    columns = ", ".join(f'"{column}"' for column in ("id", *values))
+    marks = ", ".join("?" * (len(values) + 1))
+    row = [record_id, *(_column(value) for value in values.values())]
+    with store.transaction():
+        store.execute(f'INSERT INTO "{record_type.table}" ({columns}) VALUES ({marks})', row)
+        _insert(store, record_id, record_type.name, record_type.version, values)
+    return record_id
+
+
+def _column(value: Any) -> Any:
+    return canonical_json(value) if isinstance(value, list) else value
+
+
+def _insert(
+    store: Store, record_id: str, name: str, version: int, payload: Mapping[str, Any]
 ) -> None:
-    """Queue a record for the service. Call inside the transaction that writes the record."""
     store.execute(
         "INSERT INTO outbox (id, type, type_version, payload) VALUES (?, ?, ?, ?)",
-        (record_id, record_type, type_version, canonical(payload)),
+        (record_id, name, version, canonical_json(payload)),
     )
 
 
@@ -317,22 +354,4 @@ class SyncState:
             attention=counts.attention,
             attention_items=tuple(outbox.attention(20)),
             log=tuple(self.recent_log()),
-        )
-
-
-def enqueue_existing_visits(store: Store, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Queue visit events written before the outbox existed (used by migration 4)."""
-    for event_id, procedure_id, outcome, minutes, language, day in rows:
-        enqueue(
-            store,
-            event_id,
-            "visit_event",
-            1,
-            {
-                "procedure_id": procedure_id,
-                "outcome": outcome,
-                "minutes": minutes,
-                "language": language,
-                "day": day,
-            },
         )

@@ -13,11 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pasapas.app.guide import Outcome
-from pasapas.app.outbox import enqueue
+from pasapas.app.outbox import write_record
+from pasapas.app.records.visit_event import VISIT_EVENT_TYPE, VisitEvent
 from pasapas.app.store import Store
-
-VISIT_EVENT = "visit_event"  # the record type the central service knows these by
-VISIT_EVENT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -32,29 +30,21 @@ class VisitLog:
         self._today = today
 
     def record(self, outcome: Outcome) -> str:
-        """Write the event and its outbox entry together: both land, or neither does."""
+        """Write the event and its outbox entry together: both land, or neither does.
+
+        The event is a `visit_event` record (`app.records.visit_event`), written to its table
+        and queued by `app.outbox.write_record`; one its descriptor refuses raises
+        `app.records.InvalidRecord` and nothing is written.
+        """
         event_id = str(uuid.uuid4())
-        event = {
-            "procedure_id": outcome.procedure_id,
-            "outcome": "finished" if outcome.finished else "abandoned",
-            "minutes": outcome.minutes,
-            "language": outcome.language,
-            "day": self._today().isoformat(),
-        }
-        with self.store.transaction():
-            self.store.execute(
-                "INSERT INTO visit_events (id, procedure_id, outcome, minutes, language, day) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    event_id,
-                    event["procedure_id"],
-                    event["outcome"],
-                    event["minutes"],
-                    event["language"],
-                    event["day"],
-                ),
-            )
-            enqueue(self.store, event_id, VISIT_EVENT, VISIT_EVENT_VERSION, event)
+        event = VisitEvent(
+            procedure_id=outcome.procedure_id,
+            outcome="finished" if outcome.finished else "abandoned",
+            minutes=outcome.minutes,
+            language=outcome.language,
+            day=self._today(),
+        )
+        write_record(self.store, VISIT_EVENT_TYPE, event, record_id=event_id)
         return event_id
 
     def stats(self) -> VisitStats:

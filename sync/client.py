@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from pasapas.app.changes import Changes
 from pasapas.app.content.catalog import Catalog
 from pasapas.app.content.signing import PublicKey, SignatureError
 from pasapas.app.content.validation import parse_document
@@ -407,6 +408,15 @@ class SyncReport:
     not_modified: bool = False
     requests: int = 0
 
+    @property
+    def changes(self) -> Changes:
+        """What the kiosk's screens may show differently after this sync."""
+        return Changes(
+            procedures=bool(self.imported or self.withdrawn),
+            outbox=bool(self.sent or self.attention),
+            sync_state=True,
+        )
+
     def describe(self) -> str:
         parts = [
             ngettext("{n} enregistrement envoyé", "{n} enregistrements envoyés", self.sent).format(
@@ -537,12 +547,9 @@ class SyncEngine:
             sent_ids = [entry.id for entry in batch]
             results = client.push(
                 [
-                    {
-                        "id": entry.id,
-                        "type": entry.type,
-                        "type_version": entry.type_version,
-                        "payload": entry.payload_json(),
-                    }
+                    protocol.Record(
+                        entry.id, entry.type, entry.type_version, entry.payload_json()
+                    ).to_json()
                     for entry in batch
                 ]
             )

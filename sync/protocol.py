@@ -1,27 +1,28 @@
 """The wire protocol shared by the kiosk's client and the central service (`/api/v1`).
 
-Plain data and pure functions only: limits, the shape of a record, each record type's validator,
-the per-record statuses, the machine-readable error codes. The kiosk turns codes into translated
-sentences; the service never sends a sentence a visitor would read. See `docs/sync-protocol.md`.
+Plain data and pure functions only: limits, the shape of a record and its check against the
+record types described in `app.records`, the per-record statuses, the machine-readable error
+codes. The kiosk turns codes into translated sentences; the service never sends a sentence a
+visitor would read. See `docs/sync-protocol.md`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pasapas.app import records
+from pasapas.app.records import canonical_json  # one definition of the canonical bytes
 
 SYNC_INTERVAL = 15 * 60.0  # seconds between two syncs when all is well
 
 API_PREFIX = "/api/v1"
 MAX_BATCH = 500  # records in one POST /records
 MAX_BODY_BYTES = 2 * 1024 * 1024  # any request body, in bytes (413 above)
-MAX_RECORD_BYTES = 8 * 1024  # one record's canonical JSON payload
+MAX_RECORD_BYTES = records.MAX_PAYLOAD_BYTES  # one record's canonical JSON payload (8 KiB)
 CONTENT_PAGE = 200  # procedures in one GET /content answer
 
 # Per-record statuses in the answer to POST /records.
@@ -46,14 +47,7 @@ R_INVALID = "invalid_payload"
 R_TOO_LARGE = "record_too_large"
 R_CONFLICT = "409"
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_LANG = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 _ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-
-
-def canonical_json(value: Any) -> str:
-    """One JSON text per value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def record_digest(record_type: str, type_version: int, payload: Mapping[str, Any]) -> str:
@@ -81,35 +75,8 @@ def enrolment_code_alphabet() -> str:
 
 
 # -- record types ---------------------------------------------------------------------------
-
-
-def _visit_event_v1(payload: Mapping[str, Any]) -> bool:
-    """An anonymous visit event: no person, no time of day. Nothing else is allowed in."""
-    if set(payload) != {"procedure_id", "outcome", "minutes", "language", "day"}:
-        return False
-    procedure_id, minutes = payload["procedure_id"], payload["minutes"]
-    if not isinstance(procedure_id, str) or len(procedure_id) > 64 or not _SLUG.match(procedure_id):
-        return False
-    if payload["outcome"] not in ("finished", "abandoned"):
-        return False
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 1440:
-        return False
-    if not isinstance(payload["language"], str) or not _LANG.match(payload["language"]):
-        return False
-    day = payload["day"]
-    if not isinstance(day, str) or len(day) != 10:
-        return False
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
-
-
-# type -> version -> validator. The next issues add their own types here.
-RECORD_TYPES: dict[str, dict[int, Callable[[Mapping[str, Any]], bool]]] = {
-    "visit_event": {1: _visit_event_v1},
-}
+# Each type and version is described once in `app/records/` (name, version, payload, rules);
+# the service accepts exactly the types registered there.
 
 
 @dataclass(frozen=True)
@@ -149,11 +116,14 @@ def parse_record(raw: object) -> tuple[Record | None, str | None]:
         return None, R_MALFORMED
     if not isinstance(payload, dict):
         return None, R_MALFORMED
-    validator = RECORD_TYPES.get(record_type, {}).get(version)
-    if validator is None:
+    described = records.lookup(record_type, version)
+    if described is None:
         return None, R_UNKNOWN_TYPE
-    if len(canonical_json(payload).encode("utf-8")) > MAX_RECORD_BYTES:
+    size = records.canonical_size(payload)
+    if size is None:  # a lone surrogate: no text a database can store
+        return None, R_MALFORMED
+    if size > MAX_RECORD_BYTES:
         return None, R_TOO_LARGE
-    if not validator(payload):
+    if described.validate(payload) is not None:
         return None, R_INVALID
     return Record(raw["id"], record_type, version, payload), None

@@ -9,11 +9,12 @@ running service never needs it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import socket
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import platformdirs
@@ -52,6 +53,16 @@ def open_db(args: argparse.Namespace) -> ServerDB:
     return db
 
 
+@contextlib.contextmanager
+def database(args: argparse.Namespace) -> Iterator[ServerDB]:
+    """The service's database for one command: opened (schema checked), always disposed of."""
+    db = open_db(args)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 def _key_path(args: argparse.Namespace) -> Path:
     given = getattr(args, "key", None)
     return Path(given) if given else server_home() / KEY_FILENAME
@@ -65,51 +76,48 @@ def run(args: argparse.Namespace) -> int:
 
     from pasapas.sync.server.api import build_asgi
 
-    db = open_db(args)
     if (args.tls_cert is None) != (args.tls_key is None):
         raise PasapasError(_("Donnez à la fois --tls-cert et --tls-key, ou aucun des deux."))
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((args.host, args.port))
-    except OSError as exc:
-        sock.close()
-        raise PasapasError(
-            _("Impossible d'écouter sur {host}:{port} : {reason}").format(
-                host=args.host, port=args.port, reason=exc.strerror or exc
-            )
-        ) from exc
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        build_asgi(db),
-        access_log=False,  # least data: no per-request log lines
-        log_level="warning",
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
-        timeout_keep_alive=30,
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    scheme = "https" if args.tls_cert else "http"
-    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    with database(args) as db:
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((args.host, args.port))
+        except OSError as exc:
+            sock.close()
+            raise PasapasError(
+                _("Impossible d'écouter sur {host}:{port} : {reason}").format(
+                    host=args.host, port=args.port, reason=exc.strerror or exc
+                )
+            ) from exc
+        sock.listen(2048)
+        sock.set_inheritable(True)
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            build_asgi(db),
+            access_log=False,  # least data: no per-request log lines
+            log_level="warning",
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+            timeout_keep_alive=30,
+            lifespan="off",
+        )
+        server = uvicorn.Server(config)
+        scheme = "https" if args.tls_cert else "http"
+        host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
 
-    original_startup = server.startup
+        original_startup = server.startup
 
-    async def startup(sockets: list[socket.socket] | None = None) -> None:
-        await original_startup(sockets=sockets)
-        if not server.started:
-            return
-        # One line that scripts and tests wait for, with the port really used (for --port 0).
-        print(f"pasapas-server-ready {scheme}://{host}:{port}", flush=True)
+        async def startup(sockets: list[socket.socket] | None = None) -> None:
+            await original_startup(sockets=sockets)
+            if not server.started:
+                return
+            # One line that scripts and tests wait for, with the port really used (for --port 0).
+            print(f"pasapas-server-ready {scheme}://{host}:{port}", flush=True)
 
-    server.startup = startup  # type: ignore[method-assign]
-    try:
+        server.startup = startup  # type: ignore[method-assign]
         server.run(sockets=[sock])
-    finally:
-        db.dispose()
     return 0
 
 
@@ -120,13 +128,11 @@ def site_add(args: argparse.Namespace) -> int:
     name = args.name.strip()
     if not name:
         raise PasapasError(_("Le nom du lieu ne peut pas être vide."))
-    db = open_db(args)
-    try:
-        db.add_site(name)
-    except ServiceError:
-        raise PasapasError(_("Le lieu « {name} » existe déjà.").format(name=name)) from None
-    finally:
-        db.dispose()
+    with database(args) as db:
+        try:
+            db.add_site(name)
+        except ServiceError:
+            raise PasapasError(_("Le lieu « {name} » existe déjà.").format(name=name)) from None
     print(_("Lieu ajouté : {name}").format(name=name))
     return 0
 
@@ -134,17 +140,15 @@ def site_add(args: argparse.Namespace) -> int:
 def enroll_code(args: argparse.Namespace) -> int:
     if not 1 <= args.hours <= 24 * 30:
         raise PasapasError(_("La durée doit être comprise entre 1 et 720 heures."))
-    db = open_db(args)
-    try:
-        code, expires = db.enrolment_code(args.site, ttl=dt.timedelta(hours=args.hours))
-    except ServiceError:
-        raise PasapasError(
-            _(
-                "Le lieu « {name} » n'existe pas. Ajoutez-le avec « pasapas server site add »."
-            ).format(name=args.site)
-        ) from None
-    finally:
-        db.dispose()
+    with database(args) as db:
+        try:
+            code, expires = db.enrolment_code(args.site, ttl=dt.timedelta(hours=args.hours))
+        except ServiceError:
+            raise PasapasError(
+                _(
+                    "Le lieu « {name} » n'existe pas. Ajoutez-le avec « pasapas server site add »."
+                ).format(name=args.site)
+            ) from None
     print(code)
     print(
         _("Code à usage unique, valable jusqu'au {when} (UTC).").format(
@@ -164,8 +168,7 @@ def keygen(args: argparse.Namespace) -> int:
                 "elle n'est pas remplacée."
             ).format(path=path)
         )
-    db = open_db(args)
-    try:
+    with database(args) as db:
         if db.publisher_key() is not None:
             raise PasapasError(_("Le service a déjà une clé d'éditeur : elle n'est pas remplacée."))
         key = PrivateKey.generate()
@@ -178,8 +181,6 @@ def keygen(args: argparse.Namespace) -> int:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-    finally:
-        db.dispose()
     print(_("Clé d'éditeur créée : {key_id}").format(key_id=key.public.key_id))
     print(_("Clé privée : {path} (gardez-la en lieu sûr)").format(path=path))
     return 0
@@ -203,40 +204,37 @@ def _load_key(args: argparse.Namespace, db: ServerDB) -> PrivateKey:
     return key
 
 
+@contextlib.contextmanager
+def _signing(args: argparse.Namespace) -> Iterator[tuple[ServerDB, PrivateKey, dict[str, int]]]:
+    """The database, the publisher's key (checked against the service's) and each published
+    procedure's current version: what publishing and withdrawing start from."""
+    with database(args) as db:
+        key = _load_key(args, db)
+        yield db, key, {pid: found[0] for pid, found in db.current_versions().items()}
+
+
+def _signed(key: PrivateKey, procedure_id: str, version: int, document: str | None) -> ContentItem:
+    """A document (or, with no document, a tombstone) signed with the publisher's key."""
+    withdrawn = document is None
+    return ContentItem(
+        id=procedure_id,
+        version=version,
+        seq=0,
+        withdrawn=withdrawn,
+        document=document,
+        signature=key.sign(procedure_id, version, document, withdrawn),
+        key_id=key.public.key_id,
+    )
+
+
 def sign_and_publish(db: ServerDB, key: PrivateKey, procedures: Sequence[Procedure]) -> list[str]:
     """Sign validated procedures and publish them in one transaction; the ids that changed."""
-    return db.publish(
-        [
-            ContentItem(
-                id=p.id,
-                version=p.version,
-                seq=0,
-                withdrawn=False,
-                document=p.document,
-                signature=key.sign(p.id, p.version, p.document, False),
-                key_id=key.public.key_id,
-            )
-            for p in procedures
-        ]
-    )
+    return db.publish([_signed(key, p.id, p.version, p.document) for p in procedures])
 
 
 def sign_and_withdraw(db: ServerDB, key: PrivateKey, versions: Mapping[str, int]) -> list[str]:
     """Publish signed tombstones for these procedure ids (id -> last published version)."""
-    return db.publish(
-        [
-            ContentItem(
-                id=pid,
-                version=version,
-                seq=0,
-                withdrawn=True,
-                document=None,
-                signature=key.sign(pid, version, None, True),
-                key_id=key.public.key_id,
-            )
-            for pid, version in versions.items()
-        ]
-    )
+    return db.publish([_signed(key, pid, version, None) for pid, version in versions.items()])
 
 
 def publish(args: argparse.Namespace) -> int:
@@ -250,11 +248,8 @@ def publish(args: argparse.Namespace) -> int:
             ).format(n=len(problems)),
             tuple(problems),
         )
-    db = open_db(args)
-    try:
-        key = _load_key(args, db)
-        current = db.current_versions()
-        older = [p.id for p in procedures if p.id in current and p.version < current[p.id][0]]
+    with _signing(args) as (db, key, current):
+        older = [p.id for p in procedures if p.id in current and p.version < current[p.id]]
         if older:
             raise PasapasError(
                 _(
@@ -262,8 +257,6 @@ def publish(args: argparse.Namespace) -> int:
                 ).format(ids=", ".join(older))
             )
         changed = sign_and_publish(db, key, procedures)
-    finally:
-        db.dispose()
     print(
         ngettext("{n} démarche publiée.", "{n} démarches publiées.", len(changed)).format(
             n=len(changed)
@@ -273,18 +266,13 @@ def publish(args: argparse.Namespace) -> int:
 
 
 def withdraw(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        key = _load_key(args, db)
-        current = db.current_versions()
+    with _signing(args) as (db, key, current):
         unknown = [i for i in args.ids if i not in current]
         if unknown:
             raise PasapasError(
                 _("Jamais publiées : {ids}. Rien n'a été retiré.").format(ids=", ".join(unknown))
             )
-        changed = sign_and_withdraw(db, key, {i: current[i][0] for i in args.ids})
-    finally:
-        db.dispose()
+        changed = sign_and_withdraw(db, key, {i: current[i] for i in args.ids})
     print(
         ngettext("{n} démarche retirée.", "{n} démarches retirées.", len(changed)).format(
             n=len(changed)
@@ -294,11 +282,8 @@ def withdraw(args: argparse.Namespace) -> int:
 
 
 def device_revoke(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with database(args) as db:
         done = db.revoke_device(args.id)
-    finally:
-        db.dispose()
     if not done:
         raise PasapasError(_("Aucune borne active avec l'identifiant {id}.").format(id=args.id))
     print(_("Borne révoquée : {id}").format(id=args.id))
@@ -306,11 +291,8 @@ def device_revoke(args: argparse.Namespace) -> int:
 
 
 def device_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with database(args) as db:
         rows = db.list_devices()
-    finally:
-        db.dispose()
     for device_id, site, name, seen, revoked in rows:
         state = _("révoquée") if revoked else _("active")
         last = seen.strftime("%Y-%m-%d %H:%M") if seen else "-"
@@ -319,11 +301,8 @@ def device_list(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with database(args) as db:
         figures = db.stats()
-    finally:
-        db.dispose()
     print(_("Lieux : {n}").format(n=figures["sites"]))
     print(
         _("Bornes actives : {n} (révoquées : {r})").format(

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pasapas.app import records
 from pasapas.sync import protocol
 from pasapas.sync.server.storage import Device, ServerDB, ServiceError
 
@@ -77,11 +78,15 @@ class ContentPageOut(BaseModel):
     more: bool = Field(description="true when another page is waiting")
 
 
+def _accepted_types() -> str:
+    return ", ".join(f"{t.name} v{t.version}" for t in records.record_types())
+
+
 class RecordIn(BaseModel):
     id: str = Field(description="client-made UUID")
-    type: str
+    type: str = Field(description=f"a record type the service accepts: {_accepted_types()}")
     type_version: int
-    payload: dict[str, Any]
+    payload: dict[str, Any] = Field(description="the fields of this type and version, no other")
 
 
 class RecordBatchIn(BaseModel):
@@ -359,8 +364,10 @@ def create_app(db: ServerDB) -> FastAPI:
         for index, raw in enumerate(body.records):
             record, problem = protocol.parse_record(raw.model_dump())
             if record is None:
+                # The id as sent, but text JSON can carry (a lone surrogate becomes "?").
+                echoed = raw.id.encode("utf-8", "replace").decode("utf-8")
                 results[index] = RecordResultOut(
-                    id=raw.id, status=protocol.REJECTED, code=problem or ""
+                    id=echoed, status=protocol.REJECTED, code=problem or ""
                 )
             else:
                 valid.append((index, record))

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -38,6 +39,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
+from pasapas.app.records import record_types
 from pasapas.sync.protocol import (
     ACCEPTED,
     CONFLICT,
@@ -222,6 +224,10 @@ class ServerDB:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def _insert(self, table: Table) -> Any:
+        """An INSERT that can say ON CONFLICT, in this database's dialect."""
+        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+
     # -- sites and enrolment --------------------------------------------------------------
 
     def add_site(self, name: str) -> int:
@@ -264,11 +270,7 @@ class ServerDB:
         token = secrets.token_urlsafe(32)
         device_id = str(uuid.uuid4())
         with self.engine.begin() as conn:
-            key = conn.execute(
-                select(publisher_keys.c.key_id, publisher_keys.c.public_key).where(
-                    publisher_keys.c.active.is_(True)
-                )
-            ).first()
+            key = _active_key(conn)
             if key is None:
                 raise ServiceError("no_publisher_key")
             code_hash = sha256_hex(normalise_enrolment_code(code))
@@ -356,11 +358,7 @@ class ServerDB:
 
     def publisher_key(self) -> tuple[str, str] | None:
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(publisher_keys.c.key_id, publisher_keys.c.public_key).where(
-                    publisher_keys.c.active.is_(True)
-                )
-            ).first()
+            row = _active_key(conn)
         return (row[0], row[1]) if row else None
 
     def current_versions(self) -> dict[str, tuple[int, bool, str | None]]:
@@ -382,7 +380,6 @@ class ServerDB:
         """
         changed: list[str] = []
         now = self.now()
-        dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         with self.engine.begin() as conn:
             for item in items:
                 row = conn.execute(
@@ -407,7 +404,7 @@ class ServerDB:
                     "key_id": item.key_id,
                     "published_at": now,
                 }
-                stmt = dialect_insert(content).values(**values)
+                stmt = self._insert(content).values(**values)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=[content.c.procedure_id],
                     set_={k: v for k, v in values.items() if k != "procedure_id"},
@@ -432,9 +429,7 @@ class ServerDB:
     def content_since(self, since: int, limit: int) -> tuple[list[ContentItem], int, bool, int]:
         """Items changed after `since` (oldest first): (items, next cursor, more, latest seq)."""
         with self.engine.begin() as conn:
-            latest = int(
-                conn.execute(select(meta.c.value).where(meta.c.key == "content_seq")).scalar_one()
-            )
+            latest = _content_seq(conn)
             rows = conn.execute(
                 select(
                     content.c.procedure_id,
@@ -456,9 +451,7 @@ class ServerDB:
 
     def latest_seq(self) -> int:
         with self.engine.begin() as conn:
-            return int(
-                conn.execute(select(meta.c.value).where(meta.c.key == "content_seq")).scalar_one()
-            )
+            return _content_seq(conn)
 
     # -- records ------------------------------------------------------------------------------
 
@@ -483,10 +476,9 @@ class ServerDB:
             }
             for record in first.values()
         ]
-        dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         with self.engine.begin() as conn:
             stmt = (
-                dialect_insert(records)
+                self._insert(records)
                 .values(rows)
                 .on_conflict_do_nothing(index_elements=[records.c.id])
                 .returning(records.c.id)
@@ -539,25 +531,22 @@ class ServerDB:
         }
 
     def count_records(self, device_id: str | None = None) -> int:
-        query = select(func.count()).select_from(records)
-        if device_id is not None:
-            query = query.where(records.c.device_id == device_id)
+        query = _of_device(select(func.count()).select_from(records), device_id)
         with self.engine.begin() as conn:
             return int(conn.execute(query).scalar_one())
 
     def record_ids(self, device_id: str | None = None) -> list[str]:
-        query = select(records.c.id)
-        if device_id is not None:
-            query = query.where(records.c.device_id == device_id)
         with self.engine.begin() as conn:
-            return list(conn.execute(query).scalars())
+            return list(conn.execute(_of_device(select(records.c.id), device_id)).scalars())
 
     def stats(self) -> dict[str, Any]:
         with self.engine.begin() as conn:
             count = lambda table, *where: int(  # noqa: E731
                 conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
             )
-            by_type = dict(
+            # Every type the service accepts, received or not, and any it no longer accepts.
+            by_type = dict.fromkeys(sorted({t.name for t in record_types()}), 0)
+            by_type.update(
                 conn.execute(select(records.c.type, func.count()).group_by(records.c.type)).all()
             )
             by_site = dict(
@@ -575,15 +564,30 @@ class ServerDB:
                 "revoked": count(devices, devices.c.revoked_at.is_not(None)),
                 "procedures": count(content, content.c.withdrawn.is_(False)),
                 "withdrawn": count(content, content.c.withdrawn.is_(True)),
-                "content_seq": int(
-                    conn.execute(
-                        select(meta.c.value).where(meta.c.key == "content_seq")
-                    ).scalar_one()
-                ),
+                "content_seq": _content_seq(conn),
                 "records": count(records),
                 "records_by_type": by_type,
                 "records_by_site": by_site,
             }
+
+
+def _active_key(conn: Connection) -> Any:
+    """The active publisher key's row (key_id, public_key), or None."""
+    return conn.execute(
+        select(publisher_keys.c.key_id, publisher_keys.c.public_key).where(
+            publisher_keys.c.active.is_(True)
+        )
+    ).first()
+
+
+def _content_seq(conn: Connection) -> int:
+    """The last content sequence number handed out."""
+    return int(conn.execute(select(meta.c.value).where(meta.c.key == "content_seq")).scalar_one())
+
+
+def _of_device(query: Select, device_id: str | None) -> Select:
+    """`query` limited to one device's records (all devices' when `device_id` is None)."""
+    return query if device_id is None else query.where(records.c.device_id == device_id)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

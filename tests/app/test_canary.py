@@ -38,13 +38,15 @@ def test_canary_in_every_text_table_never_reaches_any_file_in_clear(pasapas_home
             step["text"] = {"fr": f"Étape {CANARY}"}
         report = kiosk.catalog.import_procedures([procedure_from(data)])
         assert report.added == ("canari-7f3a9",)
-        kiosk.visits.record(Outcome(procedure_id=CANARY, finished=True, minutes=4, language=CANARY))
+        # A visit event must name a procedure by its slug: the canary's lower-case form is one.
+        slug = CANARY.lower()
+        kiosk.visits.record(Outcome(procedure_id=slug, finished=True, minutes=4, language="fr"))
         with kiosk.store.transaction():
             kiosk.store.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (CANARY, CANARY))
         # The canary really is in the store, and findable by search...
         assert [item.id for item in kiosk.search(CANARY, "fr")] == ["canari-7f3a9"]
         assert kiosk.store.query_one(
-            "SELECT count(*) FROM visit_events WHERE procedure_id = ?", (CANARY,)
+            "SELECT count(*) FROM visit_events WHERE procedure_id = ?", (slug,)
         ) == (1,)
         backup = kiosk.store.backup(paths.backup_dir / "sauvegarde.db")
         assert backup.exists()

@@ -29,6 +29,7 @@ from typing import Any
 from pasapas.app.content.model import Procedure
 from pasapas.app.content.signing import PrivateKey
 from pasapas.app.outbox import enqueue
+from pasapas.app.records.visit_event import VISIT_EVENT_TYPE, VisitEvent
 from pasapas.app.store import Store
 from pasapas.sync.server.admin import sign_and_publish, sign_and_withdraw
 from pasapas.sync.server.storage import ServerDB
@@ -300,22 +301,21 @@ def new_store(path: Path) -> Store:
 def add_visits(store: Store, count: int, day: dt.date | None = None) -> list[str]:
     """`count` anonymous visit events, each with its outbox entry, in one transaction."""
     ids = [str(uuid.uuid4()) for _ in range(count)]
-    day_text = (day or dt.date(2026, 11, 27)).isoformat()
     with store.transaction():
         for i, event_id in enumerate(ids):
-            event = {
-                "procedure_id": BUILTIN_IDS[i % len(BUILTIN_IDS)],
-                "outcome": "finished" if i % 3 else "abandoned",
-                "minutes": i % 40,
-                "language": ("fr", "ar", "uk")[i % 3],
-                "day": day_text,
-            }
+            event = VisitEvent(
+                procedure_id=BUILTIN_IDS[i % len(BUILTIN_IDS)],
+                outcome="finished" if i % 3 else "abandoned",
+                minutes=i % 40,
+                language=("fr", "ar", "uk")[i % 3],
+                day=day or dt.date(2026, 11, 27),
+            )
             store.execute(
                 "INSERT INTO visit_events (id, procedure_id, outcome, minutes, language, day) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (event_id, *event.values()),
+                (event_id, *VISIT_EVENT_TYPE.to_payload(event).values()),
             )
-            enqueue(store, event_id, "visit_event", 1, event)
+            enqueue(store, event_id, VISIT_EVENT_TYPE, event)
     return ids
 
 
