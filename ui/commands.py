@@ -1,0 +1,109 @@
+"""The kiosk's commands: `pasapas kiosk`, `pasapas a11y-audit`, `pasapas screenshot`.
+
+Qt is imported by each handler, when it runs: `pasapas --help` or `pasapas db check` never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from pasapas.app.errors import PasapasError
+from pasapas.app.i18n import _, ngettext
+from pasapas.app.settings import Paths
+
+
+def cmd_kiosk(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.ui.main import run_kiosk
+
+    return run_kiosk(demo=args.demo, windowed=args.windowed, paths=paths)
+
+
+def _offscreen() -> None:
+    """Audit and screenshots render without a screen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
+    _offscreen()
+    from pasapas.ui.audit_driver import run_audit
+
+    result = run_audit(language=args.lang)
+    for violation in result.violations:
+        print(violation)
+    print(
+        _("{checks}, {problems}.").format(
+            checks=ngettext("{n} vérification", "{n} vérifications", result.checks).format(
+                n=result.checks
+            ),
+            problems=ngettext("{n} problème", "{n} problèmes", len(result.violations)).format(
+                n=len(result.violations)
+            ),
+        )
+    )
+    return 0 if not result.violations else 1
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """"1280x800" -> (1280, 800); a size no screen has is refused with a sentence."""
+    width, _x, height = text.lower().partition("x")
+    valid = width.isdigit() and height.isdigit()
+    if not valid or not (320 <= int(width) <= 7680 and 240 <= int(height) <= 7680):
+        raise PasapasError(
+            _("Taille de fenêtre incorrecte : « {size} » (par exemple : 1280x800).").format(
+                size=text
+            )
+        )
+    return int(width), int(height)
+
+
+def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
+    size = window_size(args.size)
+    _offscreen()
+    from pasapas.ui.audit_driver import screenshot
+
+    out = screenshot(
+        Path(args.out),
+        screen=args.screen,
+        procedure=args.procedure,
+        step=args.step,
+        theme_id=args.theme,
+        scale=args.scale,
+        language=args.lang,
+        size=size,
+    )
+    print(_("Image écrite : {path}").format(path=out))
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    kiosk = sub.add_parser("kiosk", help=_("ouvrir la borne"))
+    kiosk.add_argument(
+        "--demo", action="store_true", help=_("base jetable avec les démarches intégrées")
+    )
+    kiosk.add_argument(
+        "--windowed", action="store_true", help=_("dans une fenêtre (pour le développement)")
+    )
+    kiosk.set_defaults(func=cmd_kiosk)
+
+    audit = sub.add_parser(
+        "a11y-audit", help=_("vérifier l'accessibilité de chaque écran, thème et taille")
+    )
+    audit.add_argument("--lang", default="fr", help=_("langue de l'interface"))
+    audit.set_defaults(func=cmd_a11y_audit)
+    shot = sub.add_parser("screenshot", help=_("enregistrer l'image d'un écran (PNG)"))
+    shot.add_argument("--screen", default="home", help=_("nom de l'écran"))
+    shot.add_argument("--procedure", help=_("identifiant de la démarche"))
+    shot.add_argument("--step", help=_("identifiant de l'étape"))
+    shot.add_argument("--theme", default="standard", help=_("thème de couleurs"))
+    shot.add_argument("--scale", type=int, default=100, help=_("taille du texte en %%"))
+    shot.add_argument("--lang", default="fr", help=_("langue de l'interface"))
+    shot.add_argument(
+        "--size",
+        default="1280x800",
+        help=_("taille de la fenêtre en pixels (par exemple 1280x1600)"),
+    )
+    shot.add_argument("out", metavar=_("IMAGE.png"))
+    shot.set_defaults(func=cmd_screenshot)
