@@ -10,25 +10,51 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pasapas.app.changes import Changes
 from pasapas.app.content import builtin_files
-from pasapas.app.content.catalog import Catalog, ImportReport, ProcedureSummary, ThemeEntry
+from pasapas.app.content.catalog import (
+    Catalog,
+    ImportReport,
+    ProcedureSummary,
+    ThemeEntry,
+    ensure_search_index,
+)
 from pasapas.app.content.model import Procedure
 from pasapas.app.guide import Outcome, Walk
-from pasapas.app.outbox import SyncState, SyncStatus
+from pasapas.app.outbox import SyncState, SyncStatus, write_record
+from pasapas.app.records import RecordType
 from pasapas.app.settings import Paths, Settings, load_settings
-from pasapas.app.store import Store
+from pasapas.app.store import Store, remove_store_files
 from pasapas.app.visits import VisitLog
 
 
 def _hash(passphrase: str, salt: bytes) -> bytes:
     # Only so the passphrase itself is not kept in memory; the store's KDF protects the disk.
     return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
+
+
+def create_store(
+    paths: Paths, passphrase: str | None, *, raw_key: bytes | None = None
+) -> tuple[Store, ImportReport]:
+    """A new store with the built-in procedures in it: both, or neither (no file is left behind
+    when the import fails)."""
+    paths.ensure()
+    store = Store.create(paths.store, passphrase, raw_key=raw_key)
+    try:
+        ensure_search_index(store)
+        report = Catalog(store).import_files(builtin_files(), trusted=True)
+    except BaseException:
+        store.close()
+        remove_store_files(paths.store)
+        raise
+    return store, report
 
 
 @dataclass
@@ -49,6 +75,11 @@ class Kiosk:
     @classmethod
     def open(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
         store = Store.open(paths.store, passphrase)
+        try:
+            ensure_search_index(store)
+        except BaseException:
+            store.close()
+            raise
         return cls._with_admin(store, paths, passphrase, demo)
 
     @classmethod
@@ -58,19 +89,8 @@ class Kiosk:
         A demo store is thrown away when the kiosk closes: it is keyed with 32 random bytes
         instead of a key derived from the (public) demo passphrase, which also spares the KDF.
         """
-        paths.ensure()
-        if demo:
-            store = Store.create(paths.store, None, raw_key=secrets.token_bytes(32))
-        else:
-            store = Store.create(paths.store, passphrase)
-        try:
-            Catalog(store).import_files(builtin_files(), trusted=True)
-        except Exception:
-            store.close()
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(f"{paths.store}{suffix}"):
-                    os.remove(f"{paths.store}{suffix}")
-            raise
+        raw_key = secrets.token_bytes(32) if demo else None
+        store, _report = create_store(paths, None if demo else passphrase, raw_key=raw_key)
         return cls._with_admin(store, paths, passphrase, demo)
 
     @classmethod
@@ -78,6 +98,18 @@ class Kiosk:
         kiosk = cls(store=store, paths=paths, settings=load_settings(paths), demo=demo)
         kiosk._admin_hash = _hash(passphrase, kiosk._salt)  # the passphrase itself is not kept
         return kiosk
+
+    def reopened(self) -> Kiosk:
+        """The same services on a new connection to the same store, for another thread (a
+        connection is never used by two threads at once)."""
+        return Kiosk(
+            store=self.store.reopen(),
+            paths=self.paths,
+            settings=self.settings,
+            demo=self.demo,
+            _salt=self._salt,
+            _admin_hash=self._admin_hash,
+        )
 
     def check_admin(self, passphrase: str) -> bool:
         """True when `passphrase` is the store's passphrase (to close the kiosk)."""
@@ -105,14 +137,21 @@ class Kiosk:
 
     # -- visits --------------------------------------------------------------------------------
 
-    def start_walk(self, procedure_id: str, language: str) -> Walk:
-        return Walk(self.procedure(procedure_id), language=language)
+    def start_walk(
+        self, procedure_id: str, language: str, *, clock: Callable[[], float] = time.monotonic
+    ) -> Walk:
+        return Walk(self.procedure(procedure_id), language=language, clock=clock)
 
-    def end_visit(self, walk: Walk) -> Outcome:
-        """Record the anonymous outcome of a walk (finished or abandoned)."""
-        outcome = walk.finish() if walk.at_end and walk.state == "walking" else walk.abandon()
+    def write_record(self, record_type: RecordType[Any], payload: Any) -> Changes:
+        """Write a record of any synced type and queue it for the service, in one transaction
+        (`app.records` describes the type; `app.records.InvalidRecord` when it is refused)."""
+        write_record(self.store, record_type, payload)
+        return Changes(outbox=True)
+
+    def record_visit(self, outcome: Outcome) -> Changes:
+        """Keep the anonymous outcome of a visit (`Visit.end()`), queued for the service."""
         self.visits.record(outcome)
-        return outcome
+        return Changes(visits=True, outbox=True)
 
     # -- sync ------------------------------------------------------------------------------------
 

@@ -144,8 +144,10 @@ class InactivityGuard(QObject):
         if self._left <= 0:
             self.tick.stop()
             self.overlay.hide()
-            self.on_expired()
-            self.idle.start()
+            try:
+                self.on_expired()
+            finally:  # whatever happened, the next visitor is watched over again
+                self.idle.start()
         else:
             self.overlay.retranslate(self._left)
 

@@ -1,4 +1,5 @@
-"""The GUI composition root: builds the services, the window, and runs the kiosk."""
+"""The GUI composition root: builds the parts (store factories, speech, sync runner, clock), hands
+them to the window, and runs the kiosk. Nothing else in `ui/` builds a store or a speech engine."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from pasapas.ui.parts import Parts
     from pasapas.ui.window import KioskWindow
 
     demo_home: Path | None = None
@@ -65,7 +67,9 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
                 file=sys.stderr,
             )
         holder: dict[str, KioskWindow] = {}
-        window = KioskWindow(paths, settings, kiosk=kiosk, locked_down=not windowed)
+        parts = Parts()  # the real store factories, sync runner and clock; speech comes next,
+        # attached to the window's voice after the first paint
+        window = KioskWindow(paths, settings, kiosk=kiosk, locked_down=not windowed, parts=parts)
         holder["window"] = window
 
         def start_voice() -> None:

@@ -6,6 +6,9 @@ a sync is due. After a success the next sync comes `interval_s` later; after a f
 backoff saved in the store decides. While the network is down, a small probe runs every
 `probe_ms` and the sync starts at once when the service answers again. A 401/403 stops the
 automatic syncs until staff enrol the kiosk again. Only one sync runs at a time.
+
+What a sync, a probe or an enrolment changed is said by `changed` (a `Changes`), which the window
+broadcasts to every screen.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from pasapas.app.changes import Changes
 from pasapas.app.services import Kiosk
 from pasapas.app.store import Store
 
@@ -26,10 +30,11 @@ if TYPE_CHECKING:
 # after the home screen is up, not at start-up.
 from pasapas.ui.background import run_in_background
 
+_SYNC_STATE = Changes(sync_state=True)
+
 
 class SyncRunner(QObject):
-    status_changed = Signal()  # a sync, a probe or an enrolment ended: refresh what is shown
-    content_changed = Signal()  # procedures were added, updated or withdrawn
+    changed = Signal(object)  # a Changes: a sync, a probe or an enrolment ended
 
     def __init__(
         self,
@@ -104,13 +109,13 @@ class SyncRunner(QObject):
 
         def done(result: Any) -> None:
             self._idle()
-            self.status_changed.emit()
+            self.changed.emit(_SYNC_STATE)
             on_done(result)
             self.sync_now()
 
         def failed(error: Exception) -> None:
             self._idle()
-            self.status_changed.emit()
+            self.changed.emit(_SYNC_STATE)
             on_error(error)
 
         self._busy = True
@@ -171,9 +176,7 @@ class SyncRunner(QObject):
     def _synced(self, report: SyncReport) -> None:
         self._idle()
         self.last_report, self.last_error = report, ""
-        self.status_changed.emit()
-        if report.imported or report.withdrawn:
-            self.content_changed.emit()
+        self.changed.emit(report.changes)
         self._schedule(self._interval_ms)
 
     def _probed(self, reachable: bool) -> None:
@@ -186,7 +189,7 @@ class SyncRunner(QObject):
     def _failed(self, error: Exception) -> None:
         self._idle()
         self.last_error = getattr(error, "message", str(error))
-        self.status_changed.emit()
+        self.changed.emit(_SYNC_STATE)
         self._schedule(
             self._probe_ms if getattr(error, "kind", "") == "network" else self._check_ms
         )

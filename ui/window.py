@@ -1,33 +1,43 @@
-"""The kiosk window: one stack of registered screens, the current visit, and the way out."""
+"""The kiosk window: one stack of registered screens, the current visit, and the way out.
+
+The window holds one `Visit` (app/visit.py) — everything of the visitor in front of it — and the
+parts it was built from (`ui.parts.Parts`, made by the composition root `ui.main`). Screens ask it
+for what they need through the `Navigator` protocol; what a core operation changed reaches every
+screen through `broadcast` → `Screen.on_changes`, never by the window poking a screen by name.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from pasapas.accessibility.preferences import Preferences
+from pasapas.app.changes import Changes
 from pasapas.app.errors import PasapasError
-from pasapas.app.guide import Walk
-from pasapas.app.i18n import _, current_language
+from pasapas.app.guide import Outcome, Walk
+from pasapas.app.i18n import _
 from pasapas.app.languages import strip_isolates
+from pasapas.app.preferences import Preferences
 from pasapas.app.services import Kiosk
 from pasapas.app.settings import Paths, Settings, save_settings
+from pasapas.app.visit import Visit
 from pasapas.ui import widgets
 from pasapas.ui.access_bar import AccessBar
-from pasapas.ui.admin import AdminExitDialog
 from pasapas.ui.fonts import load_fonts
 from pasapas.ui.inactivity import InactivityGuard
 from pasapas.ui.language import apply_language
+from pasapas.ui.operations import WorkerKiosk, error_message, run_operation
+from pasapas.ui.parts import Parts
+from pasapas.ui.passphrase_dialog import ask_passphrase
 from pasapas.ui.screens import Screen, load_screens
-from pasapas.ui.screens.staff_sync import ask_staff_passphrase
 from pasapas.ui.style import stylesheet
-from pasapas.ui.sync_runner import SyncRunner
 from pasapas.ui.voice import SpeechEngine, Voice, announce
 
 LABEL_DELAY_MS = 150
+T = TypeVar("T")
 
 
 class KioskWindow(QMainWindow):
@@ -38,14 +48,18 @@ class KioskWindow(QMainWindow):
         *,
         kiosk: Kiosk | None = None,
         locked_down: bool = True,
+        parts: Parts | None = None,
         speech: SpeechEngine | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk-window")
         self.paths = paths
         self.settings = settings
+        self.parts = parts or Parts()
+        speech = speech if speech is not None else self.parts.speech
         self._kiosk = kiosk
-        self._walk: Walk | None = None
+        self._worker = WorkerKiosk(lambda: self._kiosk)
+        self.visit = Visit(settings.language, settings.visitor_preferences())
         self.locked_down = locked_down
         self._may_close = False
         apply_language(settings.language)  # each visit starts in the kiosk's default language
@@ -62,7 +76,6 @@ class KioskWindow(QMainWindow):
         # Voice and display: what a visitor may change, reset for the next visitor.
         self.voice = Voice(speech)
         self.voice.status_changed.connect(self._voice_status)
-        self.prefs = self.default_prefs()
         self.access_bar = AccessBar(
             on_voice=lambda: self.set_prefs(self.prefs.toggled_voice()),
             on_repeat=self.voice.repeat,
@@ -105,7 +118,7 @@ class KioskWindow(QMainWindow):
         staff_shortcut = QShortcut(QKeySequence("Ctrl+Alt+S"), self)
         staff_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         staff_shortcut.activated.connect(self.open_staff_sync)
-        self.sync_runner: SyncRunner | None = None
+        self._sync_runner: Any = None
 
         if kiosk is not None:
             # After the first paint: the home screen does not wait for the sync worker.
@@ -118,14 +131,13 @@ class KioskWindow(QMainWindow):
 
     # -- voice and display -----------------------------------------------------------------
 
-    def default_prefs(self) -> Preferences:
-        s = self.settings
-        return Preferences(
-            voice=s.voice, rate=s.speech_rate, text_size=s.text_size, theme=s.theme
-        ).validated()
+    @property
+    def prefs(self) -> Preferences:
+        """The visitor's display and voice choices (they live in the visit)."""
+        return self.visit.prefs
 
     def set_prefs(self, prefs: Preferences) -> None:
-        self.prefs = prefs.validated()
+        self.visit.set_prefs(prefs)
         self.apply_prefs()
 
     def apply_prefs(self) -> None:
@@ -163,16 +175,18 @@ class KioskWindow(QMainWindow):
         stays where they were in the procedure, and the voice follows."""
         if language not in self.offered_languages:
             return
-        changed = language != self.language
-        apply_language(language)
-        if not changed:
+        if language == self.language:
+            apply_language(language)
             return
+        self.visit.set_language(language)
+        self._show_language(language)
+
+    def _show_language(self, language: str) -> None:
+        apply_language(language)
         self.voice.forget()  # what was said in the old language is not what "Repeat" repeats
         self.setWindowTitle(_("Pas à pas"))
         self.access_bar.show_state(self.prefs)
         self.inactivity.retranslate()
-        if self._walk is not None:
-            self._walk.language = language
         current = self.screens.get(self.current_screen)
         for screen in self.screens.values():
             if screen is not current:
@@ -183,12 +197,13 @@ class KioskWindow(QMainWindow):
     def update_settings(self, settings: Settings) -> None:
         """Staff changed the kiosk's settings: save them, and show the change at once."""
         settings = settings.validated()
-        save_settings(self.paths, settings)
+        changes = save_settings(self.paths, settings)
         self.settings = settings
+        self.visit.reset_defaults(settings.language, settings.visitor_preferences())
         self.access_bar.language_button.setVisible(len(settings.languages) > 1)
-        self.screens["home"].retranslate()  # its row of languages
         if self.language not in settings.languages:
             self.set_language(settings.language)
+        self.broadcast(changes)
 
     def open_language_picker(self) -> None:
         if self.current_screen != "language":
@@ -225,11 +240,48 @@ class KioskWindow(QMainWindow):
 
     @property
     def language(self) -> str:
-        return current_language()
+        return self.visit.language
 
     @property
     def walk(self) -> Walk | None:
-        return self._walk
+        return self.visit.walk
+
+    @property
+    def sync_runner(self) -> Any:
+        """The background sync (a `SyncRunner`), once the store is open; None before."""
+        return self._sync_runner
+
+    # -- what changed, and what went wrong --------------------------------------------------
+
+    def broadcast(self, changes: Changes, origin: object | None = None) -> None:
+        """Tell every screen what a core operation changed; each decides what to refresh."""
+        if not changes:
+            return
+        for screen in self.screens.values():
+            screen.on_changes(changes, origin)
+
+    def show_error(self, message: str) -> None:
+        """A core operation failed: one sentence, shown where staff and visitor see it."""
+        self.access_bar.show_notice(message)
+
+    # -- the store ------------------------------------------------------------------------------
+
+    def with_worker_kiosk(self, work: Callable[[Kiosk], T]) -> Callable[[], T]:
+        """`work`, to be run by `run_operation` off the GUI thread, on the worker's own store
+        connection (never the GUI thread's)."""
+        return lambda: self._worker.run(work)
+
+    def open_store(self, passphrase: str, *, on_error: Any) -> None:
+        """Unlock: open the store on a worker (the KDF is slow); back here, the kiosk opens."""
+        paths, open_kiosk = self.paths, self.parts.open_kiosk
+        run_operation(self, lambda: open_kiosk(paths, passphrase), on_done=self.unlocked,
+                      on_error=on_error)
+
+    def create_store(self, passphrase: str, *, on_error: Any) -> None:
+        """First start: create the store and its built-in procedures, on a worker."""
+        paths, create_kiosk = self.paths, self.parts.create_kiosk
+        run_operation(self, lambda: create_kiosk(paths, passphrase), on_done=self.unlocked,
+                      on_error=on_error)
 
     def go(self, name: str, **params: Any) -> None:
         self._changing_screen = True
@@ -279,28 +331,21 @@ class KioskWindow(QMainWindow):
     def unlocked(self, kiosk: Kiosk) -> None:
         self._kiosk = kiosk
         self._start_sync()
-        for name in ("unlock", "setup"):
-            self.screens[name].wipe()
         self.go("home")
+        self.broadcast(Changes(store=True))  # the unlock and set-up screens forget what was typed
 
     def start_walk(self, procedure_id: str) -> None:
-        walk = self._walk
+        walk = self.visit.walk
         if walk is None or walk.procedure.id != procedure_id:
-            if walk is not None:
-                self.kiosk.end_visit(walk)
-            self._walk = self.kiosk.start_walk(procedure_id, self.language)
+            walk = self.kiosk.start_walk(procedure_id, self.language, clock=self.parts.clock)
+            self._record(self.visit.begin(walk))
         self.go("step")
 
     def has_visit(self) -> bool:
-        """Is there anything of a visitor's to wipe: a walk, a search typed, a language or a
-        display setting of theirs, a screen other than the first one?"""
-        home = self.screens["home"]
-        return (
-            self._walk is not None
-            or bool(home.search.text())
-            or self.language != self.settings.language
-            or self.prefs != self.default_prefs()
-            or (self._kiosk is not None and self.current_screen != "home")
+        """Is there anything of a visitor's to wipe: what the visit holds, or a screen other
+        than the first one?"""
+        return self.visit.has_anything or (
+            self._kiosk is not None and self.current_screen != "home"
         )
 
     def end_visit(self) -> None:
@@ -308,19 +353,43 @@ class KioskWindow(QMainWindow):
         self.wipe_visit()
 
     def wipe_visit(self) -> None:
-        walk, self._walk = self._walk, None
-        if walk is not None and self._kiosk is not None:
-            self._kiosk.end_visit(walk)
+        """Keep the anonymous outcome, then forget everything of the visitor — even when the
+        outcome cannot be recorded (a full disk): that is said to staff, and the wipe goes on."""
+        try:
+            self._record(self.visit.end())
+        finally:
+            self._forget_visit()
+
+    def _record(self, outcome: Outcome | None) -> None:
+        if outcome is None or self._kiosk is None:
+            return
+        try:
+            changes = self._kiosk.record_visit(outcome)
+        except Exception as error:
+            self.show_error(
+                _("La fin de la visite n'a pas pu être enregistrée : {reason}").format(
+                    reason=error_message(error)
+                )
+            )
+        else:
+            self.broadcast(changes)
+
+    def _forget_visit(self) -> None:
+        language_was = self.language
+        prefs_were = self.prefs
+        self._label_timer.stop()  # a label focused just before the wipe is not said after it
+        self._pending_label = ""
+        self.visit.wipe()
         for screen in self.screens.values():
             screen.wipe()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
         self.voice.forget()
-        if self.prefs != self.default_prefs():
-            self.set_prefs(self.default_prefs())
-        if self.language != self.settings.language:  # the next visitor starts in the default
-            self.set_language(self.settings.language)
+        if self.prefs != prefs_were:
+            self.apply_prefs()
+        if self.visit.language != language_was:  # the next visitor starts in the default
+            self._show_language(self.visit.language)
         self.go("home" if self._kiosk is not None else self.current_screen or "unlock")
 
     # -- window ---------------------------------------------------------------------------------
@@ -335,8 +404,7 @@ class KioskWindow(QMainWindow):
             event.accept()
             return
         event.ignore()
-        dialog = AdminExitDialog(self, self._kiosk.check_admin)
-        if dialog.exec() == AdminExitDialog.DialogCode.Accepted:
+        if ask_passphrase(self, self._kiosk.check_admin, "admin-exit"):
             self._may_close = True
             QTimer.singleShot(0, self.close)  # not from inside closeEvent: Qt ignores that
 
@@ -345,35 +413,34 @@ class KioskWindow(QMainWindow):
         self._may_close = True
 
     def _start_sync_if_open(self) -> None:
-        if self._kiosk is not None and self.sync_runner is None:
+        if self._kiosk is not None and self._sync_runner is None:
             self._start_sync()
 
     def _start_sync(self) -> None:
         """Background sync with the central service (idle until the kiosk is enrolled)."""
-        if self.sync_runner is not None:
-            self.sync_runner.stop()
-        self.sync_runner = SyncRunner(self.kiosk, self)
-        self.sync_runner.content_changed.connect(self._content_changed)
-        self.sync_runner.start()
-
-    def _content_changed(self) -> None:
-        if self.current_screen == "home" and not self.has_visit():
-            self.go("home")
+        if self._sync_runner is not None:
+            self._sync_runner.stop()
+        self._sync_runner = self.parts.sync_runner(self.kiosk, self)
+        self._sync_runner.changed.connect(self.broadcast)
+        self._sync_runner.start()
 
     def open_staff_sync(self) -> None:
         """Ctrl+Alt+S: the sync screen for staff, after the kiosk's passphrase."""
-        if self._kiosk is not None and ask_staff_passphrase(self, self._kiosk.check_admin):
+        if self._kiosk is not None and ask_passphrase(
+            self, self._kiosk.check_admin, "staff-passphrase"
+        ):
             self.go("staff_sync")
 
     def _shutdown(self) -> None:
         self.voice.stop()
         if widgets.speak_label == self._speak_label:
             widgets.speak_label = None
-        if self.sync_runner is not None:
-            self.sync_runner.stop()
+        if self._sync_runner is not None:
+            self._sync_runner.stop()
         self.inactivity.stop()
-        if self._walk is not None and self._kiosk is not None:
+        if self.visit.walk is not None and self._kiosk is not None:
             self.wipe_visit()
+        self._worker.close()
         if self._kiosk is not None:
             self._kiosk.close()
             self._kiosk = None

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from pathlib import Path
 
 import pytest
 
+from pasapas.app.changes import Changes
 from pasapas.app.errors import StoreError
-from pasapas.app.guide import Walk
+from pasapas.app.guide import Outcome, Walk
+from pasapas.app.records import InvalidRecord
+from pasapas.app.records.visit_event import VISIT_EVENT_TYPE, VisitEvent
 from pasapas.app.services import Kiosk
 from pasapas.app.settings import Paths
+from pasapas.app.visit import Visit
 from pasapas.app.visits import VisitLog
 from tests.app.helpers import BUILTIN_IDS, PASSPHRASE
 
@@ -61,12 +66,21 @@ def test_creating_a_kiosk_where_a_store_exists_is_refused_and_leaves_it(tmp_path
     assert paths.store.read_bytes() == b"\x00" * 4096
 
 
+def _end(kiosk: Kiosk, walk: Walk):
+    """The visit ends as the window ends it: `Visit.end()`, then the outcome recorded."""
+    visit = Visit(default_language=walk.language)
+    visit.begin(walk)
+    outcome = visit.end()
+    assert kiosk.record_visit(outcome) == Changes(visits=True, outbox=True)
+    return outcome
+
+
 def test_finished_visit_leaves_one_anonymous_finished_event(kiosk: Kiosk):
     clock = FakeClock()
     walk = _walk(kiosk, clock, to_end=True)
     clock.now += 9 * 60
     before = len(_events(kiosk))
-    outcome = kiosk.end_visit(walk)
+    outcome = _end(kiosk, walk)
     assert outcome.finished
     events = _events(kiosk)
     assert len(events) == before + 1
@@ -85,7 +99,7 @@ def test_visit_already_finished_on_screen_is_still_recorded_as_finished_once(kio
     clock.now += 5 * 60
     walk.finish()
     before = len(_events(kiosk))
-    assert kiosk.end_visit(walk).finished
+    assert _end(kiosk, walk).finished
     events = _events(kiosk)
     assert len(events) == before + 1
     assert events[-1][2:4] == ("finished", 5)
@@ -97,11 +111,55 @@ def test_abandoned_visit_leaves_one_abandoned_event(kiosk: Kiosk):
     walk.choose(0)
     clock.now += 2 * 60
     before = kiosk.visits.stats()
-    outcome = kiosk.end_visit(walk)
+    outcome = _end(kiosk, walk)
     assert not outcome.finished
     assert _events(kiosk)[-1][1:5] == ("carte-vitale", "abandoned", 2, "uk")
     after = kiosk.visits.stats()
     assert (after.finished, after.abandoned) == (before.finished, before.abandoned + 1)
+
+
+def test_a_visit_event_is_queued_as_its_descriptor_says_with_the_rows_values(kiosk: Kiosk):
+    event_id = kiosk.visits.record(Outcome("attestation-droits", True, 12, "ar"))
+    row = kiosk.store.query_one("SELECT * FROM visit_events WHERE id = ?", (event_id,))
+    entry = kiosk.store.query_one(
+        "SELECT type, type_version, payload, state FROM outbox WHERE id = ?", (event_id,)
+    )
+    assert row == (event_id, "attestation-droits", "finished", 12, "ar", "2026-11-29")
+    # The same canonical text the hand-built payload had before descriptors existed.
+    assert entry == (
+        "visit_event",
+        1,
+        '{"day":"2026-11-29","language":"ar","minutes":12,"outcome":"finished",'
+        '"procedure_id":"attestation-droits"}',
+        "queued",
+    )
+    assert VISIT_EVENT_TYPE.from_payload(json.loads(entry[2])) == VisitEvent(
+        "attestation-droits", "finished", 12, "ar", DAY
+    )
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [
+        Outcome("carte-vitale", True, 24 * 60 + 1, "fr"),  # over a day
+        Outcome("Carte Vitale", False, 3, "fr"),  # not a procedure id
+        Outcome("carte-vitale", True, "3", "fr"),  # minutes as text
+        Outcome("carte-vitale", True, 3, "français"),  # not a language code
+    ],
+)
+def test_a_visit_event_its_descriptor_refuses_writes_neither_row_nor_outbox_entry(
+    kiosk: Kiosk, outcome: Outcome
+):
+    def counts() -> tuple[int, int]:
+        return (
+            kiosk.store.query_one("SELECT count(*) FROM visit_events")[0],
+            kiosk.store.query_one("SELECT count(*) FROM outbox")[0],
+        )
+
+    before = counts()
+    with pytest.raises(InvalidRecord):
+        kiosk.visits.record(outcome)
+    assert counts() == before
 
 
 def test_starting_a_walk_opens_the_procedure_on_its_first_step(kiosk: Kiosk):
@@ -127,3 +185,16 @@ def test_admin_check_accepts_only_the_store_passphrase(kiosk: Kiosk, attempt: st
 
 def test_kiosk_does_not_show_the_passphrase_in_its_description(kiosk: Kiosk):
     assert PASSPHRASE not in repr(kiosk)
+
+
+def test_any_synced_record_is_written_through_the_kiosk_and_says_what_changed(kiosk: Kiosk):
+    import datetime as dt
+
+    from pasapas.app.outbox import Outbox
+    from pasapas.app.records.visit_event import VISIT_EVENT_TYPE, VisitEvent
+
+    event = VisitEvent("carte-vitale", "finished", 3, "tr", dt.date(2026, 12, 2))
+    assert kiosk.write_record(VISIT_EVENT_TYPE, event) == Changes(outbox=True)
+    queued = [entry.payload_json() for entry in Outbox(kiosk.store).queued(1000)]
+    assert [p["language"] for p in queued if p["minutes"] == 3 and p["language"] == "tr"] == ["tr"]
+    assert kiosk.store.query_one("SELECT count(*) FROM visit_events WHERE language = 'tr'") == (1,)

@@ -45,7 +45,7 @@ def test_the_staff_screen_asks_the_passphrase_first(qtbot, kiosk_window, passphr
         dialog = QApplication.activeModalWidget()
         assert dialog is not None and dialog.objectName() == "staff-passphrase"
         dialog.field.setText(text)
-        dialog.try_open()
+        dialog.try_accept()
         if dialog.isVisible():
             assert dialog.message.isVisible()  # wrong passphrase: said so, stays closed
             dialog.reject()
@@ -81,8 +81,7 @@ def test_staff_enrol_the_kiosk_and_sync_now_without_blocking(qtbot, kiosk_window
     assert "Service : " + running.url in screen.state.text()
 
     walk = window.kiosk.start_walk("demarche-0001", "fr")
-    window.kiosk.end_visit(walk)
-    screen.refresh()
+    window.broadcast(window.kiosk.record_visit(walk.abandon()))
     assert "1 enregistrement en attente" in screen.state.text()
     qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.kiosk.sync_status().queued == 0, timeout=20_000)

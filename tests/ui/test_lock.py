@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pasapas.app.services import Kiosk
-from pasapas.ui.admin import AdminExitDialog
+from pasapas.ui.passphrase_dialog import PassphraseDialog
 
 
 def test_first_start_asks_for_a_strong_passphrase_twice_then_opens(qtbot, make_window, paths):
@@ -63,12 +63,12 @@ def _answer_dialog(passphrases, outcome):
 
     def answer():
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, AdminExitDialog):
+        if not isinstance(dialog, PassphraseDialog) or dialog.objectName() != "admin-exit":
             QTimer.singleShot(10, answer)
             return
         for text in passphrases:
             dialog.field.setText(text)
-            dialog.try_close()
+            dialog.try_accept()
             outcome.append(dialog.message.text() if dialog.isVisible() else "closed")
         if dialog.isVisible():
             dialog.reject()

@@ -6,9 +6,11 @@ from typing import Any, ClassVar, Protocol
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from pasapas.app.changes import Changes
 from pasapas.app.guide import Walk
 from pasapas.app.services import Kiosk
-from pasapas.app.settings import Paths, Settings
+from pasapas.app.settings import Settings
+from pasapas.app.visit import Visit
 from pasapas.ui.widgets import ScrollPage
 
 
@@ -19,13 +21,34 @@ class Navigator(Protocol):
     def kiosk(self) -> Kiosk: ...
 
     @property
-    def paths(self) -> Paths: ...
-
-    @property
     def language(self) -> str: ...
 
     @property
     def walk(self) -> Walk | None: ...
+
+    @property
+    def visit(self) -> Visit:
+        """Everything of the visitor in front of the kiosk (walk, ticks, search, choices)."""
+
+    @property
+    def sync_runner(self) -> Any:
+        """The background sync, once the store is open (None before)."""
+
+    def broadcast(self, changes: Changes, origin: object | None = None) -> None:
+        """Tell every screen what a core operation changed."""
+
+    def show_error(self, message: str) -> None:
+        """One translated sentence about a failure."""
+
+    def with_worker_kiosk(self, work: Any) -> Any:
+        """`work(kiosk)` wrapped for `run_operation`: run off the GUI thread on the worker's own
+        store connection."""
+
+    def open_store(self, passphrase: str, *, on_error: Any) -> None:
+        """Unlock the store (off the GUI thread); the kiosk opens, or `on_error(error)`."""
+
+    def create_store(self, passphrase: str, *, on_error: Any) -> None:
+        """Create the store with the built-in procedures; then as `open_store`."""
 
     @property
     def store_open(self) -> bool: ...
@@ -50,8 +73,6 @@ class Navigator(Protocol):
     def start_walk(self, procedure_id: str) -> None: ...
 
     def end_visit(self) -> None: ...
-
-    def unlocked(self, kiosk: Kiosk) -> None: ...
 
     def read_aloud(self, text: str, language: str, *, announce_to: QWidget | None = None) -> None:
         """Read aloud (when the visitor's voice is on) and announce to screen readers."""
@@ -82,6 +103,10 @@ class Screen(QWidget):
 
     def retranslate(self) -> None:
         """The interface language changed: set every fixed text again."""
+
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        """A core operation changed something (`origin`: who asked, often a screen): refresh
+        what this screen shows of it. Most screens show nothing that changes under them."""
 
     def _scrolling_page(self) -> tuple[QVBoxLayout, ScrollPage]:
         """The usual frame of a screen: a page that scrolls up and down, filling the screen.

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from pasapas.app.changes import Changes
 from pasapas.app.content.catalog import ProcedureSummary
 from pasapas.app.formatting import minutes
 from pasapas.app.i18n import _, ngettext
@@ -109,7 +110,12 @@ class HomeScreen(Screen):
         self.search.returnPressed.connect(self.run_search)
         self.search_button.clicked.connect(self.run_search)
         self.search.textChanged.connect(self._maybe_show_tiles)
+        self.search.textChanged.connect(self._remember_search)
         self.retranslate()
+
+    def _remember_search(self, text: str) -> None:
+        # What the visitor typed belongs to their visit: wiped with it.
+        self.nav.visit.search_text = text
 
     # -- texts ----------------------------------------------------------------------------
 
@@ -164,6 +170,12 @@ class HomeScreen(Screen):
 
     def first_focus(self) -> QWidget:
         return self.search
+
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.settings:
+            self.retranslate()  # the row of languages offered
+        elif changes.procedures and self._shown() and not self.nav.visit.has_anything:
+            self._fill_tiles()  # new procedures from the service: shown, unless someone is here
 
     # -- content ---------------------------------------------------------------------------
 

@@ -6,11 +6,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from pasapas.app.changes import Changes
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _
 from pasapas.app.passphrase import passphrase_problems
-from pasapas.app.services import Kiosk
-from pasapas.ui.background import run_in_background
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
 from pasapas.ui.widgets import BigButton, TextField, label
@@ -94,12 +93,12 @@ class SetupScreen(Screen):
         self.second.clear()
         self.button.setEnabled(False)
         self.button.set_text(_("Création de la base…"))
-        paths = self.nav.paths
-        run_in_background(lambda: Kiosk.create(paths, passphrase), self._created, self._failed)
+        self.nav.create_store(passphrase, on_error=self._failed)
 
-    def _created(self, kiosk: Kiosk) -> None:
-        self.retranslate()
-        self.nav.unlocked(kiosk)
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.store:  # the kiosk is open: nothing typed here stays
+            self.wipe()
+            self.retranslate()
 
     def _failed(self, error: Exception) -> None:
         self.retranslate()

@@ -1,79 +1,28 @@
 """Staff: the sync with the central service. Last sync, records waiting, records that need
 attention, errors; "sync now"; and enrolment with the service's address and a one-time code.
 
-Reached with Ctrl+Alt+S after the kiosk's passphrase (`ask_staff_passphrase`). Everything it
+Reached with Ctrl+Alt+S after the kiosk's passphrase (`ui.passphrase_dialog`). Everything it
 shows comes from `Kiosk.sync_status()`; syncing and enrolling go through the window's
 `SyncRunner`, off the GUI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QHBoxLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
+from pasapas.app.changes import Changes
 from pasapas.app.errors import PasapasError
 from pasapas.app.formatting import moment
 from pasapas.app.i18n import _, ngettext
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
 from pasapas.ui.widgets import BigButton, label
-
-
-class StaffPassphraseDialog(QDialog):
-    """The kiosk's passphrase, asked before a staff screen opens."""
-
-    def __init__(self, parent: QWidget, check: Callable[[str], bool]) -> None:
-        super().__init__(parent)
-        self.check = check
-        self.setObjectName("staff-passphrase")
-        self.setModal(True)
-        self.setWindowTitle(_("Espace des responsables"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 32, 32, 32)
-        layout.setSpacing(16)
-        layout.addWidget(label(_("Tapez le mot de passe de la borne."), "subtitle"))
-        self.field = QLineEdit()
-        self.field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.field.setAccessibleName(_("Mot de passe de la borne"))
-        self.field.returnPressed.connect(self.try_open)
-        layout.addWidget(self.field)
-        self.message = label("", "error")
-        self.message.hide()
-        layout.addWidget(self.message)
-        row = QHBoxLayout()
-        cancel = BigButton()
-        cancel.set_text(_("Annuler"))
-        cancel.clicked.connect(self.reject)
-        confirm = BigButton(role="primary")
-        confirm.set_text(_("Ouvrir"))
-        confirm.clicked.connect(self.try_open)
-        row.addWidget(cancel)
-        row.addStretch(1)
-        row.addWidget(confirm)
-        layout.addLayout(row)
-
-    def try_open(self) -> None:
-        passphrase = self.field.text()
-        self.field.clear()
-        if self.check(passphrase):
-            self.accept()
-        else:
-            self.message.setText(_("Ce n'est pas le bon mot de passe."))
-            self.message.show()
-
-
-def ask_staff_passphrase(parent: QWidget, check: Callable[[str], bool]) -> bool:
-    dialog = StaffPassphraseDialog(parent, check)
-    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 @register_screen
@@ -141,12 +90,11 @@ class StaffSyncScreen(Screen):
         ):
             body.addWidget(widget)
         body.addStretch(1)
-        self._connected = False
         self.retranslate()
 
     @property
     def runner(self) -> Any:
-        return getattr(self.nav, "sync_runner", None)
+        return self.nav.sync_runner
 
     def retranslate(self) -> None:
         self.title.setText(_("Synchronisation avec le service central"))
@@ -175,12 +123,12 @@ class StaffSyncScreen(Screen):
         return self.sync_button
 
     def enter(self, **params: Any) -> None:
-        runner = self.runner
-        if runner is not None and not self._connected:
-            runner.status_changed.connect(self.refresh)
-            self._connected = True
         self.message.setText("")
         self.refresh()
+
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if (changes.sync_state or changes.outbox or changes.store) and self.isVisible():
+            self.refresh()
 
     def wipe(self) -> None:
         self.code.clear()

@@ -7,10 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from pasapas.app.changes import Changes
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _
-from pasapas.app.services import Kiosk
-from pasapas.ui.background import run_in_background
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
 from pasapas.ui.widgets import BigButton, TextField, label
@@ -72,12 +71,12 @@ class UnlockScreen(Screen):
         self.field.setEnabled(False)
         self.button.setEnabled(False)
         self.button.set_text(_("Ouverture…"))
-        paths = self.nav.paths
-        run_in_background(lambda: Kiosk.open(paths, passphrase), self._opened, self._failed)
+        self.nav.open_store(passphrase, on_error=self._failed)
 
-    def _opened(self, kiosk: Kiosk) -> None:
-        self.retranslate()
-        self.nav.unlocked(kiosk)
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.store:  # the kiosk is open: nothing typed here stays
+            self.wipe()
+            self.retranslate()
 
     def _failed(self, error: Exception) -> None:
         self.retranslate()
