@@ -10,25 +10,29 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pasapas.app.content.catalog import Catalog, problems_text
-from pasapas.app.content.coverage import LanguageCoverage, coverage, totals
-from pasapas.app.content.model import Procedure
-from pasapas.app.content.validation import Problem, load_named_files
 from pasapas.app.errors import StoreError
 from pasapas.app.formatting import percent
 from pasapas.app.i18n import _, current_language, ngettext, pgettext
 from pasapas.app.languages import SOURCE_LANGUAGE, SUPPORTED, name_in
-from pasapas.app.services import create_store
 from pasapas.app.settings import Paths, load_settings
-from pasapas.app.store import restore_backup
 from pasapas.app.terminal import new_passphrase, open_store, passphrase
+
+if TYPE_CHECKING:
+    from pasapas.app.content.coverage import LanguageCoverage
+    from pasapas.app.content.model import Procedure
+    from pasapas.app.content.validation import Problem
+
+# Each handler imports the store, the catalog and validation when it runs: building the parser
+# (`pasapas --help`, or `pasapas server run` in the service's process) loads none of them.
 
 # -- db ------------------------------------------------------------------------------------
 
 
 def cmd_db_init(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.services import create_store
+
     if paths.store.exists():
         raise StoreError(_("Une base existe déjà à l'emplacement {path}.").format(path=paths.store))
     passphrase = new_passphrase("PASAPAS_PASSPHRASE")
@@ -67,6 +71,8 @@ def cmd_db_backup(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_db_restore(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.store import restore_backup
+
     kept = restore_backup(Path(args.path), paths.store, passphrase())
     print(_("La sauvegarde a été restaurée."))
     if kept is not None:
@@ -81,6 +87,8 @@ _LISTED_PATHS = 3  # missing texts named in a warning before "…"
 
 
 def _print_problems(problems: list[Problem]) -> None:
+    from pasapas.app.content.catalog import problems_text
+
     print(problems_text(problems), file=sys.stderr)
     print(
         ngettext("{n} problème.", "{n} problèmes.", len(problems)).format(n=len(problems)),
@@ -90,6 +98,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def _translation_warnings(file: str, procedure: Procedure) -> list[str]:
     """One line per supported language the procedure is not completely translated into."""
+    from pasapas.app.content.coverage import coverage
+
     interface = current_language()
     lines = []
     for language, found in coverage(procedure).items():
@@ -116,6 +126,8 @@ def _translation_warnings(file: str, procedure: Procedure) -> list[str]:
 
 
 def cmd_content_validate(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.content.validation import load_named_files
+
     files = [Path(p) for p in args.paths]
     loaded, problems = load_named_files(files)
     # Missing translations are not errors (the kiosk shows the French text instead): warnings.
@@ -135,6 +147,8 @@ def cmd_content_validate(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_content_import(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.content.catalog import Catalog
+
     with open_store(paths) as store:
         report = Catalog(store).import_files([Path(p) for p in args.paths])
     print(report.describe())
@@ -142,6 +156,8 @@ def cmd_content_import(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_content_list(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.content.catalog import Catalog
+
     language = load_settings(paths).language
     with open_store(paths) as store:
         items = Catalog(store).list(language, args.theme)
@@ -152,6 +168,8 @@ def cmd_content_list(args: argparse.Namespace, paths: Paths) -> int:
 
 def _coverage_table(rows: list[tuple[str, dict[str, LanguageCoverage]]], language: str) -> str:
     """Procedures down, languages across, a percentage in each cell; the totals last."""
+    from pasapas.app.content.coverage import totals
+
     header = [pgettext("coverage table", "démarche"), *SUPPORTED]
     lines = [
         [procedure_id, *(percent(by_language[code].shown_ratio, language) for code in SUPPORTED)]
@@ -198,6 +216,10 @@ def _missing_texts(rows: list[tuple[str, dict[str, LanguageCoverage]]], language
 
 
 def cmd_content_coverage(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.content.catalog import Catalog
+    from pasapas.app.content.coverage import coverage
+    from pasapas.app.content.validation import load_named_files
+
     problems: list[Problem] = []
     if args.paths:
         loaded, problems = load_named_files([Path(p) for p in args.paths])
@@ -222,6 +244,8 @@ def cmd_content_coverage(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_content_search(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.content.catalog import Catalog
+
     language = load_settings(paths).language
     with open_store(paths) as store:
         items = Catalog(store).search(args.query, language)

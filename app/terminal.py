@@ -14,13 +14,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from pasapas.app.content.catalog import ensure_search_index
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import N_, _, ngettext
 from pasapas.app.passphrase import passphrase_problems
 from pasapas.app.settings import Paths
-from pasapas.app.store import Store
+
+if TYPE_CHECKING:
+    from pasapas.app.store import Store
 
 # A command's handler: given the parsed arguments and the kiosk's folders, the exit code.
 Handler = Callable[[argparse.Namespace, Paths], int]
@@ -61,6 +63,9 @@ def new_passphrase(env: str) -> str:
 def open_store(paths: Paths) -> Store:
     """The kiosk's store, opened with the passphrase asked (or given in the environment), its
     search index brought up to date."""
+    from pasapas.app.content.catalog import ensure_search_index
+    from pasapas.app.store import Store
+
     store = Store.open(paths.store, passphrase())
     try:
         ensure_search_index(store)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from pasapas.accessibility import commands as accessibility_commands
 from pasapas.app import commands as app_commands
-from pasapas.app.content.catalog import problems_text
 from pasapas.app.errors import ContentError, PasapasError
 from pasapas.app.i18n import _, set_language
 from pasapas.app.languages import SUPPORTED
@@ -57,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args, paths)
     except ContentError as exc:
+        from pasapas.app.content.catalog import problems_text
+
         print(exc.message, file=sys.stderr)
         if exc.problems:
             print(problems_text(exc.problems), file=sys.stderr)

@@ -11,15 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pasapas.app.errors import PasapasError
 from pasapas.app.formatting import moment
 from pasapas.app.i18n import _, current_language, ngettext
-from pasapas.app.outbox import SyncState
 from pasapas.app.settings import Paths
-from pasapas.app.store import Store
-from pasapas.app.terminal import open_store
+
+if TYPE_CHECKING:
+    from pasapas.app.store import Store
 
 
 def enroll(args: argparse.Namespace, store: Store) -> int:
@@ -43,6 +43,7 @@ def enroll(args: argparse.Namespace, store: Store) -> int:
 
 
 def now(args: argparse.Namespace, store: Store) -> int:
+    from pasapas.app.outbox import SyncState
     from pasapas.sync.client import SyncEngine, SyncError
 
     try:
@@ -64,6 +65,8 @@ def now(args: argparse.Namespace, store: Store) -> int:
 
 
 def status(args: argparse.Namespace, store: Store) -> int:
+    from pasapas.app.outbox import SyncState
+
     state = SyncState(store).status()
     if not state.enrolled:
         print(_("Borne non inscrite : « pasapas sync enroll ADRESSE CODE »."))
@@ -95,6 +98,8 @@ def _on_store(command: Callable[[argparse.Namespace, Store], int]):
     """A `sync` handler: the store opened for it, closed after."""
 
     def handler(args: argparse.Namespace, paths: Paths) -> int:
+        from pasapas.app.terminal import open_store
+
         with open_store(paths) as store:
             return command(args, store)
 

@@ -153,16 +153,20 @@ def test_no_command_module_dispatches_by_name():
                 raise AssertionError(f"{path}:{node.lineno} dispatches by name")
 
 
-def test_help_loads_neither_qt_nor_the_network_client():
+@pytest.mark.parametrize("args", [["--help"], ["server", "--help"], ["db", "--help"]])
+def test_the_parser_loads_neither_qt_nor_the_network_nor_the_kiosk_store(args):
+    """Building the parser loads no room's heavy parts: `pasapas --help` starts fast, and the
+    central service's process (`pasapas server …`) never loads the kiosk's store."""
     probe = (
         "import sys\n"
         "from pasapas.cli import main\n"
-        "code = main(['--help'])\n"
+        f"code = main({args!r})\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'requests', "
-        "'fastapi', 'sqlalchemy')]\n"
+        "'fastapi', 'sqlalchemy', 'sqlcipher3') or m in ('pasapas.app.store', "
+        "'pasapas.app.outbox', 'pasapas.app.services', 'pasapas.app.content.catalog')]\n"
         "print(code, sorted(heavy))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
-    assert result.stdout.strip().splitlines()[-1] == "0 []"
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
