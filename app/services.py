@@ -13,7 +13,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,18 @@ def _hash(passphrase: str, salt: bytes) -> bytes:
     return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
 
 
+def open_store(paths: Paths, passphrase: str) -> Store:
+    """The kiosk's store, opened for use: its search index brought up to date (closed again
+    when that fails)."""
+    store = Store.open(paths.store, passphrase)
+    try:
+        ensure_search_index(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def create_store(
     paths: Paths, passphrase: str | None, *, raw_key: bytes | None = None
 ) -> tuple[Store, ImportReport]:
@@ -47,8 +59,7 @@ def create_store(
     when the import fails)."""
     paths.ensure()
     store = Store.create(paths.store, passphrase, raw_key=raw_key)
-    try:
-        ensure_search_index(store)
+    try:  # the import records the search index's version too
         report = Catalog(store).import_files(builtin_files(), trusted=True)
     except BaseException:
         store.close()
@@ -74,13 +85,7 @@ class Kiosk:
 
     @classmethod
     def open(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
-        store = Store.open(paths.store, passphrase)
-        try:
-            ensure_search_index(store)
-        except BaseException:
-            store.close()
-            raise
-        return cls._with_admin(store, paths, passphrase, demo)
+        return cls._with_admin(open_store(paths, passphrase), paths, passphrase, demo)
 
     @classmethod
     def create(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
@@ -102,14 +107,7 @@ class Kiosk:
     def reopened(self) -> Kiosk:
         """The same services on a new connection to the same store, for another thread (a
         connection is never used by two threads at once)."""
-        return Kiosk(
-            store=self.store.reopen(),
-            paths=self.paths,
-            settings=self.settings,
-            demo=self.demo,
-            _salt=self._salt,
-            _admin_hash=self._admin_hash,
-        )
+        return replace(self, store=self.store.reopen())
 
     def check_admin(self, passphrase: str) -> bool:
         """True when `passphrase` is the store's passphrase (to close the kiosk)."""

@@ -63,16 +63,9 @@ def new_passphrase(env: str) -> str:
 def open_store(paths: Paths) -> Store:
     """The kiosk's store, opened with the passphrase asked (or given in the environment), its
     search index brought up to date."""
-    from pasapas.app.content.catalog import ensure_search_index
-    from pasapas.app.store import Store
+    from pasapas.app.services import open_store as open_for_use
 
-    store = Store.open(paths.store, passphrase())
-    try:
-        ensure_search_index(store)
-    except BaseException:
-        store.close()
-        raise
-    return store
+    return open_for_use(paths, passphrase())
 
 
 # -- argparse in the interface language -------------------------------------------------------

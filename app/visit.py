@@ -22,11 +22,12 @@ class Visit:
 
     default_language: str
     default_prefs: Preferences = field(default_factory=Preferences)
-    language: str = ""
-    prefs: Preferences = field(default_factory=Preferences)
-    search_text: str = ""
-    _walk: Walk | None = field(default=None, repr=False)
-    _ticks: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    # What the visitor chose or typed: set from the defaults by `wipe()`, never passed in.
+    language: str = field(init=False)
+    prefs: Preferences = field(init=False)
+    search_text: str = field(init=False)
+    _walk: Walk | None = field(init=False, repr=False)
+    _ticks: dict[str, set[int]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.default_prefs = self.default_prefs.validated()

@@ -273,15 +273,19 @@ class KioskWindow(QMainWindow):
 
     def open_store(self, passphrase: str, *, on_error: Any) -> None:
         """Unlock: open the store on a worker (the KDF is slow); back here, the kiosk opens."""
-        paths, open_kiosk = self.paths, self.parts.open_kiosk
-        run_operation(self, lambda: open_kiosk(paths, passphrase), on_done=self.unlocked,
-                      on_error=on_error)
+        self._start_kiosk(self.parts.open_kiosk, passphrase, on_error)
 
     def create_store(self, passphrase: str, *, on_error: Any) -> None:
         """First start: create the store and its built-in procedures, on a worker."""
-        paths, create_kiosk = self.paths, self.parts.create_kiosk
-        run_operation(self, lambda: create_kiosk(paths, passphrase), on_done=self.unlocked,
-                      on_error=on_error)
+        self._start_kiosk(self.parts.create_kiosk, passphrase, on_error)
+
+    def _start_kiosk(
+        self, make: Callable[[Paths, str], Kiosk], passphrase: str, on_error: Any
+    ) -> None:
+        paths = self.paths
+        run_operation(
+            self, lambda: make(paths, passphrase), on_done=self.unlocked, on_error=on_error
+        )
 
     def go(self, name: str, **params: Any) -> None:
         self._changing_screen = True

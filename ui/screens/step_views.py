@@ -120,9 +120,7 @@ class ChecklistView(StepView):
             box.setAccessibleName(item.get(used))
             box.box.setProperty("speech_language", used)
             box.box.setChecked(index in ticked)
-            box.box.toggled.connect(
-                lambda on, sid=step.id, i=index: self.frame.nav.visit.tick(sid, i, on)
-            )
+            box.box.toggled.connect(lambda on, sid=step.id, i=index: visit.tick(sid, i, on))
             lay_out(used, language, box)
             answers.addWidget(box)
         return None
