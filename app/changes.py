@@ -14,6 +14,8 @@ class Changes:
     sync_state: bool = False  # enrolment, last attempt or success, errors, backoff
     settings: bool = False  # the kiosk's settings (languages offered, defaults for visitors)
     people: bool = False  # staff accounts and their roles
+    reports: bool = False  # accompaniment reports filed, edited, purged or erased
+    audit: bool = False  # the staff audit log gained an entry
     store: bool = False  # the store was opened, created or replaced: everything may differ
 
     def __or__(self, other: Changes) -> Changes:

@@ -104,6 +104,40 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             )
             FROM visit_events ORDER BY rowid""",
     ),
+    # 4 -> 5: staff accounts, the staff audit log, accompaniment reports and the aggregates that
+    # outlive the retention purge.
+    #   staff_accounts: `id` is random and is the only thing about a staff member that leaves the
+    #   kiosk (as the author of a report); `secret_hash` is an Argon2id encoded hash; `failures`
+    #   and `locked_until` (UTC, ISO 8601, '' when free) slow guessing down; `display` holds the
+    #   member's own display settings as JSON.
+    #   audit_log: append-only and hash-chained (app/audit.py); it never holds visitor data.
+    (
+        """CREATE TABLE staff_accounts (
+            id TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('volunteer', 'trainer', 'site_admin')),
+            secret_kind TEXT NOT NULL CHECK (secret_kind IN ('pin', 'passphrase')),
+            secret_hash TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+            locked_until TEXT NOT NULL DEFAULT '',
+            display TEXT NOT NULL DEFAULT '{}',
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_on TEXT NOT NULL,
+            last_login_on TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE UNIQUE INDEX staff_accounts_active_name
+            ON staff_accounts(display_name COLLATE NOCASE) WHERE active = 1""",
+        """CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}',
+            previous TEXT NOT NULL,
+            digest TEXT NOT NULL UNIQUE
+        )""",
+        # REPORT TABLES (appended by the reports work)
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

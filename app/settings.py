@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
@@ -65,6 +66,37 @@ class Paths:
         )
 
 
+STAFF_REAUTH_MINUTES = 15
+STAFF_MODE_MINUTES = (5, 240)  # bounds a site admin may choose within, inclusive
+RETENTION_MONTHS = (3, 36)
+_COMMUNE = re.compile(r"(?:[0-9]{2}|2A|2B)[0-9]{3}")
+_POSTCODE = re.compile(r"[0-9]{5}")
+
+
+def _int_between(value: object, bounds: tuple[int, int]) -> bool:
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and bounds[0] <= value <= bounds[1]
+    )
+
+
+def _text(value: object, limit: int) -> str:
+    """One line of printable text, at most `limit` characters; anything else is dropped."""
+    if not isinstance(value, str):
+        return ""
+    line = " ".join("".join(c for c in value if c.isprintable()).split())
+    return line[:limit]
+
+
+def _commune(value: object) -> str:
+    code = value.strip().upper() if isinstance(value, str) else ""
+    return code if _COMMUNE.fullmatch(code) else ""
+
+
+def _postcode(value: object) -> str:
+    code = value.strip() if isinstance(value, str) else ""
+    return code if _POSTCODE.fullmatch(code) else ""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Kiosk settings a site admin may change. Defaults are what a help point needs on day one."""
@@ -78,6 +110,17 @@ class Settings:
     speech_rate: str = Preferences.rate
     text_size: int = Preferences.text_size
     theme: str = Preferences.theme
+    # The help point, as printed on take-home sheets and written into accompaniment reports.
+    site_name: str = ""
+    site_commune: str = ""  # the commune's INSEE code (5 characters; Corsica's start 2A or 2B)
+    site_postcode: str = ""
+    opening_hours: str = ""  # as staff want it printed, e.g. "Lundi et jeudi, 9 h – 12 h"
+    # Staff mode: back to visitor mode after this many minutes (the PIN is asked again after
+    # STAFF_REAUTH_MINUTES idle, whatever this says).
+    staff_mode_minutes: int = 30
+    # Anonymous visit events and accompaniment reports are kept this many months, then only
+    # their monthly aggregates (docs/privacy.md).
+    retention_months: int = 12
 
     def validated(self) -> Settings:
         default = Settings()
@@ -89,8 +132,20 @@ class Settings:
             warning = default.inactivity_warning_seconds
         language, languages = valid_offer(self.language, self.languages)
         prefs = self.visitor_preferences()
+        staff_minutes = self.staff_mode_minutes
+        if not _int_between(staff_minutes, STAFF_MODE_MINUTES):
+            staff_minutes = default.staff_mode_minutes
+        retention = self.retention_months
+        if not _int_between(retention, RETENTION_MONTHS):
+            retention = default.retention_months
         return replace(
             self,
+            site_name=_text(self.site_name, 80),
+            site_commune=_commune(self.site_commune),
+            site_postcode=_postcode(self.site_postcode),
+            opening_hours=_text(self.opening_hours, 200),
+            staff_mode_minutes=staff_minutes,
+            retention_months=retention,
             language=language,
             languages=languages,
             inactivity_seconds=inactivity,

@@ -65,8 +65,7 @@ def upgrade_failed(reason: Exception) -> StoreError:
     """The error told when bringing a store up to date failed and was rolled back."""
     return StoreError(
         _(
-            "La mise à jour de la base a échoué ({reason}). "
-            "La base est restée telle qu'elle était."
+            "La mise à jour de la base a échoué ({reason}). La base est restée telle qu'elle était."
         ).format(reason=reason)
     )
 
@@ -117,6 +116,7 @@ class Store:
         self._conn = connection
         self.path = path
         self._key = key  # the SQL key literal; None for a plain (benchmark-only) database
+        self._savepoints = 0
 
     @property
     def encrypted(self) -> bool:
@@ -270,7 +270,11 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
-        """All statements inside commit together or not at all."""
+        """All statements inside commit together or not at all. Inside another transaction it
+        is a savepoint: its statements go with the outer transaction, or are undone alone."""
+        if self._conn.in_transaction:
+            yield from self._savepoint()
+            return
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
@@ -285,6 +289,20 @@ class Store:
             raise
         else:
             self._conn.execute("COMMIT")
+
+    def _savepoint(self) -> Iterator[Store]:
+        self._savepoints += 1
+        name = f"nested_{self._savepoints}"
+        self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield self
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self._conn.execute(f"RELEASE {name}")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._conn.execute(sql, params)

@@ -89,6 +89,10 @@ class Screen(QWidget):
     name: ClassVar[str]
     # Screens shown before the store is open (unlock, first set-up) set this to False.
     needs_store: ClassVar[bool] = True
+    # The staff role a screen needs (`app.staff.ROLES`); None for a visitor's screen. The window
+    # shows a staff screen only to staff logged in with that role or a higher one, in the staff
+    # member's own display settings, and the visitor's inactivity wipe never fires on it.
+    role: ClassVar[str | None] = None
 
     def __init__(self, nav: Navigator) -> None:
         super().__init__()
