@@ -136,7 +136,182 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             previous TEXT NOT NULL,
             digest TEXT NOT NULL UNIQUE
         )""",
-        # REPORT TABLES (appended by the reports work)
+        # accompaniment_reports: one row per report (app/records/accompaniment_report.py); a
+        # column for each dimension the statistics count, `payload` the record's canonical JSON
+        # (the whole report), `author` the staff account's id ('' once it was erased),
+        # `created_at` and `updated_at` UTC, ISO 8601 (local only: the record carries the day).
+        """CREATE TABLE accompaniment_reports (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('individuel', 'collectif')),
+            day TEXT NOT NULL,
+            duration INTEGER NOT NULL CHECK (duration BETWEEN 1 AND 1439),
+            place_type TEXT NOT NULL,
+            procedure_id TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '',
+            autonomy TEXT NOT NULL DEFAULT '',
+            participants INTEGER NOT NULL DEFAULT 1 CHECK (participants >= 1),
+            author TEXT NOT NULL DEFAULT '',
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE INDEX accompaniment_reports_by_day ON accompaniment_reports(day)""",
+        """CREATE INDEX accompaniment_reports_by_author
+            ON accompaniment_reports(author, created_at)""",
+        # The report's themes and administrative sub-themes (`sub` = 1), with its day, for the
+        # counts by theme.
+        """CREATE TABLE accompaniment_report_themes (
+            report_id TEXT NOT NULL REFERENCES accompaniment_reports(id) ON DELETE CASCADE,
+            theme TEXT NOT NULL,
+            sub INTEGER NOT NULL DEFAULT 0 CHECK (sub IN (0, 1)),
+            day TEXT NOT NULL,
+            PRIMARY KEY (report_id, theme)
+        )""",
+        # What the retention purge keeps of the rows it removes: per month ('YYYY-MM'), source
+        # ('report' or 'visit'), dimension (e.g. 'theme') and value (e.g. 'sante'), how many
+        # and how many minutes. Dimension 'all' (value '') holds the totals.
+        """CREATE TABLE activity_aggregates (
+            month TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('report', 'visit')),
+            dimension TEXT NOT NULL,
+            value TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            minutes INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (month, source, dimension, value)
+        )""",
+        # activity_daily: the live rows counted per day, source, dimension and value (the
+        # statistics read these few rows, not 100,000 reports), kept by the triggers below in
+        # the transaction that changes a row; a count that falls to 0 is removed. 'duration'
+        # values are the minutes as text; 'all' (value '') holds the totals, 'participants' the
+        # people counted. Rows the purge removes leave it with them (their month stays in
+        # activity_aggregates).
+        """CREATE TABLE activity_daily (
+            day TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('report', 'visit')),
+            dimension TEXT NOT NULL,
+            value TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            minutes INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, source, dimension, value)
+        ) WITHOUT ROWID""",
+        # Adding up a period walks this index in the GROUP BY's order (no sorting).
+        """CREATE INDEX activity_daily_by_value
+            ON activity_daily(source, dimension, value, day, count)""",
+        """CREATE TRIGGER accompaniment_reports_count_insert
+        AFTER INSERT ON accompaniment_reports
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (NEW.day, 'report', 'all', '', 1, NEW.duration),
+                (NEW.day, 'report', 'participants', '', NEW.participants, NEW.duration),
+                (NEW.day, 'report', 'duration', CAST(NEW.duration AS TEXT), 1, NEW.duration),
+                (NEW.day, 'report', 'procedure', NEW.procedure_id, 1, NEW.duration),
+                (NEW.day, 'report', 'language', NEW.language, 1, NEW.duration),
+                (NEW.day, 'report', 'autonomy', NEW.autonomy, 1, NEW.duration),
+                (NEW.day, 'report', 'place', NEW.place_type, 1, NEW.duration),
+                (NEW.day, 'report', 'kind', NEW.kind, 1, NEW.duration)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+        END""",
+        """CREATE TRIGGER accompaniment_reports_count_delete
+        AFTER DELETE ON accompaniment_reports
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (OLD.day, 'report', 'all', '', -1, -OLD.duration),
+                (OLD.day, 'report', 'participants', '', -OLD.participants, -OLD.duration),
+                (OLD.day, 'report', 'duration', CAST(OLD.duration AS TEXT), -1, -OLD.duration),
+                (OLD.day, 'report', 'procedure', OLD.procedure_id, -1, -OLD.duration),
+                (OLD.day, 'report', 'language', OLD.language, -1, -OLD.duration),
+                (OLD.day, 'report', 'autonomy', OLD.autonomy, -1, -OLD.duration),
+                (OLD.day, 'report', 'place', OLD.place_type, -1, -OLD.duration),
+                (OLD.day, 'report', 'kind', OLD.kind, -1, -OLD.duration)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+            DELETE FROM activity_daily WHERE day = OLD.day AND source = 'report' AND count = 0;
+        END""",
+        """CREATE TRIGGER accompaniment_reports_count_update
+        AFTER UPDATE OF kind, day, duration, place_type, procedure_id, language, autonomy,
+            participants ON accompaniment_reports
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (OLD.day, 'report', 'all', '', -1, -OLD.duration),
+                (OLD.day, 'report', 'participants', '', -OLD.participants, -OLD.duration),
+                (OLD.day, 'report', 'duration', CAST(OLD.duration AS TEXT), -1, -OLD.duration),
+                (OLD.day, 'report', 'procedure', OLD.procedure_id, -1, -OLD.duration),
+                (OLD.day, 'report', 'language', OLD.language, -1, -OLD.duration),
+                (OLD.day, 'report', 'autonomy', OLD.autonomy, -1, -OLD.duration),
+                (OLD.day, 'report', 'place', OLD.place_type, -1, -OLD.duration),
+                (OLD.day, 'report', 'kind', OLD.kind, -1, -OLD.duration)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (NEW.day, 'report', 'all', '', 1, NEW.duration),
+                (NEW.day, 'report', 'participants', '', NEW.participants, NEW.duration),
+                (NEW.day, 'report', 'duration', CAST(NEW.duration AS TEXT), 1, NEW.duration),
+                (NEW.day, 'report', 'procedure', NEW.procedure_id, 1, NEW.duration),
+                (NEW.day, 'report', 'language', NEW.language, 1, NEW.duration),
+                (NEW.day, 'report', 'autonomy', NEW.autonomy, 1, NEW.duration),
+                (NEW.day, 'report', 'place', NEW.place_type, 1, NEW.duration),
+                (NEW.day, 'report', 'kind', NEW.kind, 1, NEW.duration)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+            DELETE FROM activity_daily WHERE day = OLD.day AND source = 'report' AND count = 0;
+        END""",
+        """CREATE TRIGGER accompaniment_report_themes_count_insert
+        AFTER INSERT ON accompaniment_report_themes
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (NEW.day, 'report',
+                    CASE NEW.sub WHEN 1 THEN 'admin_subtheme' ELSE 'theme' END,
+                    NEW.theme, 1, 0)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+        END""",
+        """CREATE TRIGGER accompaniment_report_themes_count_delete
+        AFTER DELETE ON accompaniment_report_themes
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (OLD.day, 'report',
+                    CASE OLD.sub WHEN 1 THEN 'admin_subtheme' ELSE 'theme' END,
+                    OLD.theme, -1, 0)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+            DELETE FROM activity_daily WHERE day = OLD.day AND source = 'report' AND count = 0;
+        END""",
+        """CREATE TRIGGER visit_events_count_insert AFTER INSERT ON visit_events
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (NEW.day, 'visit', 'all', '', 1, NEW.minutes),
+                (NEW.day, 'visit', 'procedure', NEW.procedure_id, 1, NEW.minutes),
+                (NEW.day, 'visit', 'language', NEW.language, 1, NEW.minutes),
+                (NEW.day, 'visit', 'outcome', NEW.outcome, 1, NEW.minutes)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+        END""",
+        """CREATE TRIGGER visit_events_count_delete AFTER DELETE ON visit_events
+        BEGIN
+            INSERT INTO activity_daily (day, source, dimension, value, count, minutes) VALUES
+                (OLD.day, 'visit', 'all', '', -1, -OLD.minutes),
+                (OLD.day, 'visit', 'procedure', OLD.procedure_id, -1, -OLD.minutes),
+                (OLD.day, 'visit', 'language', OLD.language, -1, -OLD.minutes),
+                (OLD.day, 'visit', 'outcome', OLD.outcome, -1, -OLD.minutes)
+            ON CONFLICT (day, source, dimension, value) DO UPDATE SET
+                count = count + excluded.count, minutes = minutes + excluded.minutes;
+            DELETE FROM activity_daily WHERE day = OLD.day AND source = 'visit' AND count = 0;
+        END""",
+        # The visit events written before this version, counted as the trigger counts them.
+        """INSERT INTO activity_daily (day, source, dimension, value, count, minutes)
+            SELECT day, 'visit', 'all', '', count(*), sum(minutes) FROM visit_events GROUP BY day
+            UNION ALL
+            SELECT day, 'visit', 'procedure', procedure_id, count(*), sum(minutes)
+                FROM visit_events GROUP BY day, procedure_id
+            UNION ALL
+            SELECT day, 'visit', 'language', language, count(*), sum(minutes)
+                FROM visit_events GROUP BY day, language
+            UNION ALL
+            SELECT day, 'visit', 'outcome', outcome, count(*), sum(minutes)
+                FROM visit_events GROUP BY day, outcome""",
+        # The purge looks for rows before a day.
+        "CREATE INDEX visit_events_by_day ON visit_events(day)",
     ),
 )
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pasapas.app.audit import AuditLog
 from pasapas.app.changes import Changes
 from pasapas.app.content import builtin_files
 from pasapas.app.content.catalog import (
@@ -30,7 +31,10 @@ from pasapas.app.content.model import Procedure
 from pasapas.app.guide import Outcome, Walk
 from pasapas.app.outbox import SyncState, SyncStatus, write_record
 from pasapas.app.records import RecordType
+from pasapas.app.reports import Reports
+from pasapas.app.retention import purge_if_due
 from pasapas.app.settings import Paths, Settings, load_settings
+from pasapas.app.staff import StaffAccounts
 from pasapas.app.store import Store, remove_store_files
 from pasapas.app.visits import VisitLog
 
@@ -82,6 +86,9 @@ class Kiosk:
     def __post_init__(self) -> None:
         self.catalog = Catalog(self.store)
         self.visits = VisitLog(self.store)
+        self.audit = AuditLog(self.store)
+        self.staff = StaffAccounts(self.store, audit=self.audit)
+        self.reports = Reports(self.store, audit=self.audit)
 
     @classmethod
     def open(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
@@ -160,6 +167,17 @@ class Kiosk:
     def sync_due(self, now: dt.datetime | None = None) -> bool:
         """Is an automatic sync due: enrolled, not waiting for staff, and past any backoff?"""
         return SyncState(self.store).due(now or dt.datetime.now(dt.UTC))
+
+    # -- upkeep ----------------------------------------------------------------------------------
+
+    def upkeep(self, today: dt.date | None = None) -> Changes:
+        """The daily retention purge (`app.retention`), at most once a day: what it changed.
+
+        The window runs it when the kiosk opens and then every hour, on its worker."""
+        report = purge_if_due(self.store, today or dt.date.today(), self.settings.retention_months)
+        if report is None or not (report.visit_events or report.reports):
+            return Changes()
+        return Changes(visits=True, reports=True, outbox=True, audit=True)
 
     def close(self) -> None:
         self.store.close()

@@ -2,13 +2,16 @@
 
 Every method is one transaction. Nothing is kept in the process between calls, so any number of
 service processes may share one PostgreSQL. Secrets are stored hashed (device tokens, enrolment
-codes); records are stored once per id, with the device that sent them.
+codes); records are stored once per id, with the device that sent them. An `erasure` record
+blanks its subject as the author of the `accompaniment_report` records of the sending device's
+site, in the transaction that stores it (`_apply_erasures`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -49,7 +52,13 @@ from pasapas.sync.protocol import (
     canonical_json,
     enrolment_code_alphabet,
     normalise_enrolment_code,
+    record_digest,
 )
+
+# An `erasure` record (app/records/erasure.py) names a staff account's id: the service blanks
+# that author in the `accompaniment_report` records of the sending device's site.
+ERASURE = "erasure"
+ERASED_REPORT = "accompaniment_report"
 
 SCHEMA_VERSION = 1
 
@@ -484,6 +493,7 @@ class ServerDB:
                 .returning(records.c.id)
             )
             inserted = set(conn.execute(stmt).scalars())
+            _apply_erasures(conn, device_id, [first[i] for i in first if i in inserted])
             others = [i for i in first if i not in inserted]
             existing: dict[str, tuple[str, str]] = {}
             for chunk in _chunks(others, 500):
@@ -569,6 +579,55 @@ class ServerDB:
                 "records_by_type": by_type,
                 "records_by_site": by_site,
             }
+
+
+def _like_json_value(value: str) -> str:
+    """A LIKE pattern for a JSON string value `"<value>"` (canonical JSON has no spaces)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f'%"{escaped}"%'
+
+
+def _site_records(conn: Connection, device_id: str, record_type: str, value: str) -> Any:
+    """(id, type_version, payload) of the records of `record_type` sent by any device of
+    `device_id`'s site whose payload holds the JSON string `value`."""
+    site_id = select(devices.c.site_id).where(devices.c.id == device_id).scalar_subquery()
+    site_devices = select(devices.c.id).where(devices.c.site_id == site_id)
+    return conn.execute(
+        select(records.c.id, records.c.type_version, records.c.payload).where(
+            records.c.type == record_type,
+            records.c.device_id.in_(site_devices),
+            records.c.payload.like(_like_json_value(value), escape="\\"),
+        )
+    ).all()
+
+
+def _apply_erasures(conn: Connection, device_id: str, new_records: Sequence[Record]) -> None:
+    """Inside `store_records`' transaction: for each new erasure, blank its subject as the
+    author of the site's reports; a new report whose author the site already erased (sent
+    before the kiosk learnt of the erasure) is stored without it."""
+    subjects = {str(r.payload.get("subject", "")) for r in new_records if r.type == ERASURE}
+    subjects.discard("")
+    authors = {str(r.payload.get("author", "")) for r in new_records if r.type == ERASED_REPORT}
+    authors -= {"", *subjects}
+    for author in authors:
+        for _id, _version, payload in _site_records(conn, device_id, ERASURE, author):
+            if json.loads(payload).get("subject") == author:
+                subjects.add(author)
+                break
+    for subject in sorted(subjects):
+        for record_id, version, payload in _site_records(conn, device_id, ERASED_REPORT, subject):
+            data = json.loads(payload)
+            if data.get("author") != subject:
+                continue
+            data["author"] = ""
+            conn.execute(
+                update(records)
+                .where(records.c.id == record_id)
+                .values(
+                    payload=canonical_json(data),
+                    digest=record_digest(ERASED_REPORT, version, data),
+                )
+            )
 
 
 def _active_key(conn: Connection) -> Any:

@@ -408,9 +408,7 @@ def test_an_import_into_a_store_indexed_by_an_older_recipe_brings_every_row_to_t
         catalog.import_procedures([procedure_from(builtin_data("medecin-traitant"))])
         assert search_index_is_current(store)
         assert [item.id for item in catalog.search("carte vitale")][:1] == ["carte-vitale"]
-        assert [item.id for item in catalog.search("medecin traitant")][:1] == [
-            "medecin-traitant"
-        ]
+        assert [item.id for item in catalog.search("medecin traitant")][:1] == ["medecin-traitant"]
 
 
 def test_changing_the_index_version_rebuilds_the_index_once(
@@ -569,9 +567,7 @@ def test_fixture_store_keeps_every_procedure_with_its_version_and_themes(upgrade
         == before["procedures"]
     )
     assert (
-        store.query(
-            "SELECT procedure_id, theme FROM procedure_themes ORDER BY procedure_id, theme"
-        )
+        store.query("SELECT procedure_id, theme FROM procedure_themes ORDER BY procedure_id, theme")
         == before["themes"]
     )
     for procedure_id, version, document, _ in before["procedures"]:

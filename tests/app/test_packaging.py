@@ -36,8 +36,18 @@ def _source_copy(into: Path) -> Path:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "-w", str(where), str(_source_copy(where))],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(where),
+            str(_source_copy(where)),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -62,8 +72,10 @@ def test_the_wheel_installs_one_top_level_name_and_its_catalogs(wheel: Path, tmp
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         tops = {name.split("/")[0] for name in names}
-        assert tops == {"pasapas", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}"
-                        ".dist-info"}
+        assert tops == {
+            "pasapas",
+            f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info",
+        }
         top_level = next(n for n in names if n.endswith(".dist-info/top_level.txt"))
         assert archive.read(top_level).decode().split() == ["pasapas"]
         for language in SUPPORTED:
@@ -87,22 +99,48 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = Path(
         subprocess.run(
             [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     )
     # Only the dependencies' folder, as a plain path: its own .pth files (our editable install
     # among them) are not read, so `pasapas` can only come from the wheel.
     (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--quiet", str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if "no such option: --python" in result.stderr:  # an older pip: install with the target's
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
-             "--target", str(site), str(wheel)],
-            capture_output=True, text=True, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--no-deps",
+                "--no-index",
+                "--quiet",
+                "--target",
+                str(site),
+                str(wheel),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     assert result.returncode == 0, result.stderr[-3000:]
     return venv
@@ -117,7 +155,12 @@ def _run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
     result = subprocess.run(
         [str(venv / "bin" / "pasapas"), *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -126,7 +169,10 @@ def _run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_the_installed_kiosk_works_from_outside_the_tree(installed: Path, tmp_path: Path):
     where = subprocess.run(
         [installed / "bin" / "python", "-c", "import pasapas.app.store as s; print(s.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert Path(where).is_relative_to(installed), where
     assert _run(installed, tmp_path, "--help").returncode == 0

@@ -66,8 +66,16 @@ def test_every_core_module_imports_with_qt_blocked():
     assert lines[-2] == "ROOMS:", f"the core loaded rooms above it: {lines[-2]}"
 
 
-_ABOVE_THE_CORE = ("ui", "accessibility", "sync", "pasapas.ui", "pasapas.accessibility",
-                   "pasapas.sync", "PySide6", "shiboken6")
+_ABOVE_THE_CORE = (
+    "ui",
+    "accessibility",
+    "sync",
+    "pasapas.ui",
+    "pasapas.accessibility",
+    "pasapas.sync",
+    "PySide6",
+    "shiboken6",
+)
 
 
 def _names_reached(tree: ast.AST, package: str = "pasapas.app") -> list[tuple[int, str]]:

@@ -132,7 +132,9 @@ def test_a_type_described_in_one_file_goes_from_its_writer_to_the_service_and_ba
     assert ATTENDANCE.from_payload(stored["payload"]) == SHEET
     row = service.db.device_record(enrolment.device_id, record_id)
     assert row["payload"] == records.canonical_json(ATTENDANCE.to_payload(SHEET))
-    assert service.db.stats()["records_by_type"] == {"test_attendance": 1, "visit_event": 0}
+    by_type = service.db.stats()["records_by_type"]
+    assert by_type["test_attendance"] == 1
+    assert all(count == 0 for name, count in by_type.items() if name != "test_attendance")
 
 
 def test_the_service_accepts_only_the_types_and_versions_described(
@@ -148,7 +150,9 @@ def test_the_service_accepts_only_the_types_and_versions_described(
     result = _push(service, store, "test_attendance", 1, payload)
     assert (result["status"], result["code"]) == (protocol.REJECTED, protocol.R_UNKNOWN_TYPE)
     assert service.db.count_records() == 1
-    assert service.db.stats()["records_by_type"] == {"test_attendance": 1, "visit_event": 0}
+    by_type = service.db.stats()["records_by_type"]
+    assert by_type["test_attendance"] == 1
+    assert all(count == 0 for name, count in by_type.items() if name != "test_attendance")
 
 
 VISIT = VisitEvent("carte-vitale", "finished", 9, "ar", dt.date(2026, 11, 28))
