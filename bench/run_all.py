@@ -25,6 +25,8 @@ SCRIPTS = (
     "bench_speech.py",
     "bench_audit.py",
     "bench_language.py",
+    "bench_sheet.py",
+    "bench_stats.py",
 )
 
 

@@ -2,7 +2,9 @@
 # Installs, on Debian or Ubuntu, the system packages Pas à pas needs at run and test time:
 # the libraries Qt's xcb platform loads, espeak-ng and aplay (alsa-utils) for the voice, fonts
 # that cover Latin, Arabic and Cyrillic (and the emoji font for the language picker's globe),
-# GNU gettext (msgfmt --check on the catalogs), Xvfb for the real-window test, and PostgreSQL for the
+# GNU gettext (msgfmt --check on the catalogs), Xvfb for the real-window test, libcups2 for Qt's
+# printing (take-home sheets go to the system's print service), poppler-utils (the tests read the
+# sheets and reports back with pdftotext and pdftoppm), and PostgreSQL for the
 # sync service's tests (the tests start their own throwaway cluster; no service is enabled for
 # them). Elsewhere it says exactly what is missing.
 # Usage: installer/system-deps.sh [--check]
@@ -17,6 +19,7 @@ PACKAGES=(
   libxcb-xkb1 libx11-xcb1
   fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
   gettext
+  libcups2 poppler-utils
   postgresql
 )
 check_only=0

@@ -47,7 +47,7 @@ def cmd_a11y_audit(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def window_size(text: str) -> tuple[int, int]:
-    """"1280x800" -> (1280, 800); a size no screen has is refused with a sentence."""
+    """ "1280x800" -> (1280, 800); a size no screen has is refused with a sentence."""
     width, _x, height = text.lower().partition("x")
     valid = width.isdigit() and height.isdigit()
     if not valid or not (320 <= int(width) <= 7680 and 240 <= int(height) <= 7680):
@@ -75,6 +75,45 @@ def cmd_screenshot(args: argparse.Namespace, paths: Paths) -> int:
         size=size,
     )
     print(_("Image écrite : {path}").format(path=out))
+    return 0
+
+
+def _sheet_procedure(procedure_id: str, paths: Paths):
+    """The procedure from the kiosk's store when there is one, else from the built-in ones."""
+    if paths.store.exists():
+        from pasapas.app.content.catalog import Catalog
+        from pasapas.app.terminal import open_store
+
+        with open_store(paths) as store:
+            return Catalog(store).get(procedure_id)
+    from pasapas.app.content import builtin_files
+    from pasapas.app.content.validation import load_files
+    from pasapas.app.errors import NotFoundError
+
+    for procedure in load_files(builtin_files(), trusted=True)[0]:
+        if procedure.id == procedure_id:
+            return procedure
+    raise NotFoundError(_("La démarche « {id} » n'existe pas.").format(id=procedure_id))
+
+
+def cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.languages import SUPPORTED
+    from pasapas.app.settings import load_settings
+    from pasapas.app.sheet import build_sheet
+
+    settings = load_settings(paths)
+    language = args.lang or settings.language
+    if language not in SUPPORTED:
+        raise PasapasError(_("Langue inconnue : « {code} ».").format(code=language))
+    procedure = _sheet_procedure(args.procedure, paths)
+    path = [step.strip() for step in args.path.split(",") if step.strip()] if args.path else None
+    sheet = build_sheet(procedure, language, settings, path=path)
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        _offscreen()
+    from pasapas.ui.sheet_render import render_pdf
+
+    out = render_pdf(sheet, Path(args.out))
+    print(_("Fiche écrite : {path}").format(path=out))
     return 0
 
 
@@ -107,3 +146,9 @@ def add_commands(sub: Any) -> None:
     )
     shot.add_argument("out", metavar=_("IMAGE.png"))
     shot.set_defaults(func=cmd_screenshot)
+    sheet = sub.add_parser("sheet", help=_("écrire la fiche à emporter d'une démarche (PDF)"))
+    sheet.add_argument("--procedure", required=True, help=_("identifiant de la démarche"))
+    sheet.add_argument("--lang", help=_("langue de la fiche"))
+    sheet.add_argument("--path", help=_("les étapes suivies, séparées par des virgules"))
+    sheet.add_argument("out", metavar=_("FICHE.pdf"))
+    sheet.set_defaults(func=cmd_sheet)
