@@ -1,4 +1,5 @@
-"""The bar on every screen: language, voice on/off, repeat, slow voice, text size, colours.
+"""The bar on every visitor screen: language, voice on/off, repeat, slow voice, text size,
+colours, and in its corner the discreet way into the staff area ("Espace équipe").
 
 One big control each, reachable by keyboard, each saying its current state in words.
 """
@@ -27,6 +28,7 @@ class AccessBar(QWidget):
         on_size: Callable[[], None],
         on_theme: Callable[[], None],
         on_language: Callable[[], None],
+        on_staff: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("access-bar")
@@ -58,6 +60,13 @@ class AccessBar(QWidget):
         self.notice.setObjectName("voice-notice")
         self.notice.hide()
         layout.addWidget(self.notice)
+        # Last, in the corner, and small in words: staff find it, visitors pass it by.
+        self.staff_button = BigButton()
+        self.staff_button.setObjectName("staff-entry")
+        self.staff_button.setVisible(on_staff is not None)
+        if on_staff is not None:
+            self.staff_button.clicked.connect(on_staff)
+        layout.addWidget(self.staff_button)
         self._scale = 0.0
 
     def show_state(self, prefs: Preferences) -> None:
@@ -85,6 +94,11 @@ class AccessBar(QWidget):
             _("Changer les couleurs de l'écran. Maintenant : {name}").format(
                 name=prefs.theme_description()
             )
+        )
+        self.staff_button.setText(_("Équipe"))
+        self.staff_button.setAccessibleName(_("Espace équipe"))
+        self.staff_button.setAccessibleDescription(
+            _("Pour les bénévoles et les responsables : se connecter avec son code")
         )
         # The bar grows less than the page: at 200 % and more it would leave no room for it.
         scale = min(prefs.scale, 1.5)

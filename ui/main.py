@@ -49,6 +49,13 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
         paths = Paths.under(demo_home)
     paths = (paths or Paths.default()).ensure()
     settings = load_settings(paths)
+    from pasapas.app.instance import KioskLock, KioskRunningError
+
+    try:  # held until the kiosk ends: `db rekey` and `db restore` refuse meanwhile
+        lock = KioskLock(paths).acquire()
+    except KioskRunningError as error:
+        print(error.message, file=sys.stderr)
+        return 1
     set_language(settings.language)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -95,6 +102,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
             window.showFullScreen()
         return app.exec()
     finally:
+        lock.release()
         if speech is not None:
             speech.close()
         if demo_home is not None:

@@ -1,11 +1,11 @@
-"""The kiosk's side in the window: the staff screen behind the passphrase, enrolment and "sync
+"""The kiosk's side in the window: the staff screen behind the staff login, enrolment and "sync
 now" from it, and the background runner that retries as soon as the network is back."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from pasapas.app.guide import Outcome
 from pasapas.app.services import Kiosk
@@ -40,23 +40,27 @@ def kiosk_window(qtbot, paths, passphrase):
         window.sync_runner.stop()
 
 
-def test_the_staff_screen_asks_the_passphrase_first(qtbot, kiosk_window, passphrase):
-    def answer(text: str) -> None:
-        dialog = QApplication.activeModalWidget()
-        assert dialog is not None and dialog.objectName() == "staff-passphrase"
-        dialog.field.setText(text)
-        dialog.try_accept()
-        if dialog.isVisible():
-            assert dialog.message.isVisible()  # wrong passphrase: said so, stays closed
-            dialog.reject()
+def _log_in(qtbot, window, pin: str) -> None:
+    """The staff login as a volunteer uses it: the account's button, the PIN on the pad."""
+    login = window.screens["staff_login"]
+    qtbot.mouseClick(login.account_buttons[0], Qt.MouseButton.LeftButton)
+    for digit in pin:
+        qtbot.mouseClick(login.findChild(QPushButton, f"pin-{digit}"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(login.ok_button, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, lambda: answer("pas le bon"))
-    kiosk_window.open_staff_sync()
-    assert kiosk_window.current_screen == "home"
-    QTimer.singleShot(0, lambda: answer(passphrase))
-    kiosk_window.open_staff_sync()
-    assert kiosk_window.current_screen == "staff_sync"
-    screen = kiosk_window.screens["staff_sync"]
+
+def test_the_staff_screen_needs_a_staff_login_first(qtbot, kiosk_window):
+    window = kiosk_window
+    window.kiosk.staff.create("Awa", "volunteer", "246813")
+    window.go("staff_sync")
+    assert window.current_screen == "staff_login"  # no session: the login, not the screen
+    login = window.screens["staff_login"]
+    _log_in(qtbot, window, "111222")
+    qtbot.waitUntil(login.message.isVisible, timeout=10_000)  # wrong PIN: said so, stays
+    assert window.current_screen == "staff_login"
+    _log_in(qtbot, window, "246813")
+    qtbot.waitUntil(lambda: window.current_screen == "staff_sync", timeout=10_000)
+    screen = window.screens["staff_sync"]
     assert "pas encore inscrite" in screen.state.text()
     assert not screen.sync_button.isEnabled()
 
@@ -65,7 +69,8 @@ def test_staff_enrol_the_kiosk_and_sync_now_without_blocking(qtbot, kiosk_window
     central, running = central_service
     central.publish(many_procedures(5))
     window = kiosk_window
-    window.go("staff_sync")
+    window.staff_login(window.kiosk.staff.create("Awa", "volunteer", "246813"), target="staff_sync")
+    assert window.current_screen == "staff_sync"
     screen = window.screens["staff_sync"]
     screen.url.setText(running.url)
     screen.code.setText(central.code())

@@ -137,7 +137,7 @@ def test_staff_choose_the_default_language_and_the_languages_offered(
     qtbot, make_window, kiosk, paths
 ):
     window = make_window(kiosk, settings=Settings())
-    window.go("staff_languages")
+    window.staff_login(kiosk.staff.create("Awa", "site_admin", "246813"), target="staff_languages")
     screen = window.screens["staff_languages"]
     for code in ("es", "pt", "uk", "tr"):
         screen.offered[code].setChecked(False)
@@ -271,7 +271,7 @@ def test_settings_that_cannot_be_saved_say_so_and_change_nothing(
 
     window = make_window(kiosk, settings=Settings())
     monkeypatch.setattr(window_module, "save_settings", full_disk)
-    window.go("staff_languages")
+    window.staff_login(kiosk.staff.create("Awa", "site_admin", "246813"), target="staff_languages")
     screen = window.screens["staff_languages"]
     screen.offered["tr"].setChecked(False)
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)

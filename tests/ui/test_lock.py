@@ -13,19 +13,29 @@ def test_first_start_asks_for_a_strong_passphrase_twice_then_opens(qtbot, make_w
     window = make_window(None)
     assert window.current_screen == "setup"
     setup = window.screens["setup"]
+    setup.site_name.setText("Maison France services")
+    qtbot.mouseClick(setup.next_button, Qt.MouseButton.LeftButton)  # the place
+    qtbot.mouseClick(setup.next_button, Qt.MouseButton.LeftButton)  # the languages
     qtbot.keyClicks(setup.first, "court")
-    assert not setup.button.isEnabled()
     assert "au moins 12 caractères" in setup.feedback.text()
+    qtbot.mouseClick(setup.next_button, Qt.MouseButton.LeftButton)
+    assert setup.first.isVisible() and setup.message.isVisible()  # not past this page
     setup.first.clear()
     qtbot.keyClicks(setup.first, "trois mots au hasard")
     qtbot.keyClicks(setup.second, "trois mots au hazard")
-    assert not setup.button.isEnabled()
     assert "différents" in setup.feedback.text()
     setup.second.clear()
     qtbot.keyClicks(setup.second, "trois mots au hasard")
-    assert setup.button.isEnabled()
+    assert setup.feedback.text() == "Ce mot de passe convient."
+    qtbot.keyClick(setup.second, Qt.Key.Key_Return)
+    assert setup.admin_name.isVisible()
+    setup.admin_name.setText("Awa")
+    setup.pin.setText("246813")
+    setup.pin2.setText("246813")
+    qtbot.mouseClick(setup.next_button, Qt.MouseButton.LeftButton)  # the admin
+    qtbot.mouseClick(setup.next_button, Qt.MouseButton.LeftButton)  # no central service
     qtbot.mouseClick(setup.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=10000)
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=20000)
     assert paths.store.exists()
     assert setup.first.text() == "" and setup.second.text() == ""
     assert window.kiosk.catalog.count() == 10

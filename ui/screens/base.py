@@ -10,6 +10,8 @@ from pasapas.app.changes import Changes
 from pasapas.app.guide import Walk
 from pasapas.app.services import Kiosk
 from pasapas.app.settings import Settings
+from pasapas.app.staff import StaffAccount, StaffDisplay
+from pasapas.app.staff_session import LastVisit
 from pasapas.app.visit import Visit
 from pasapas.ui.widgets import ScrollPage
 
@@ -81,6 +83,79 @@ class Navigator(Protocol):
         self, parts: list[tuple[str, str]], *, announce_to: QWidget | None = None
     ) -> None:
         """The same, for (text, language) parts each read with its own voice."""
+
+    # -- staff mode ------------------------------------------------------------------------
+
+    @property
+    def screens(self) -> dict[str, Screen]:
+        """Every registered screen by name (a staff tile is shown only for a registered one)."""
+
+    @property
+    def staff_account(self) -> StaffAccount | None:
+        """The staff member logged in, or None (visitor mode, or the session ended: logged out,
+        or `settings.staff_mode_minutes` without a touch on a staff screen). On a staff screen
+        it is never None: the window lets no one there without a session of the right role."""
+
+    def staff_login(
+        self,
+        account: StaffAccount,
+        *,
+        target: str = "staff_home",
+        target_params: dict[str, Any] | None = None,
+        resume: bool = False,
+    ) -> None:
+        """`account` just gave its PIN (`StaffAccounts.login`, or `confirm` when asked again):
+        open or renew the session, then `go(target, **target_params)` (staff_home by default),
+        or with `resume` show `target` again as it was left."""
+
+    def staff_logout(self) -> None:
+        """End the session (audited "logout") and show the visitor screens again."""
+
+    def leave_staff(self) -> None:
+        """Back to the visitor screens (the one that was left, in the visitor's own display and
+        language); the session stays open until logout or its time is over, but the staff
+        login asks for the PIN before the next staff screen."""
+
+    def staff_touched(self) -> None:
+        """Staff did something: the idle delays (PIN again, back to visitor mode) start again.
+        Input on staff screens already counts; call it for work that takes no input."""
+
+    @property
+    def last_visit(self) -> LastVisit | None:
+        """The visit that just ended: `outcome` (the anonymous `Outcome`: procedure id,
+        finished, minutes, language) and `path` (the step ids walked, in order), for at most
+        30 minutes or until the next visit starts; None otherwise. Memory only."""
+
+    def set_staff_display(self, display: StaffDisplay) -> None:
+        """The logged-in staff member's own text size, colours and language: saved, shown."""
+
+    def backups(self) -> list[Any]:
+        """The backup files in the kiosk's backup folder, newest first."""
+
+    def backup_store(self, *, on_done: Any, on_error: Any) -> None:
+        """An encrypted backup into the backup folder (off the GUI thread): `on_done(path)`."""
+
+    def rekey_store(self, current: str, new: str, *, on_done: Any, on_error: Any) -> None:
+        """Change the store's passphrase while the kiosk runs (sync and connections closed,
+        rekeyed, opened again)."""
+
+    def restore_store(self, backup: Any, passphrase: str, *, on_done: Any, on_error: Any) -> None:
+        """Replace the store with a backup while the kiosk runs (refused during a visit)."""
+
+    def set_up(
+        self,
+        passphrase: str,
+        settings: Settings,
+        admin_name: str,
+        admin_secret: str,
+        *,
+        on_error: Any,
+        on_done: Any = None,
+    ) -> None:
+        """First run: settings saved, store and first site admin account created, kiosk open."""
+
+    def open_staff_login(self) -> None:
+        """The staff login, as "Espace équipe" and Ctrl+Alt+S open it."""
 
 
 class Screen(QWidget):

@@ -1,6 +1,5 @@
 """Staff: the kiosk's default language (each visit starts in it) and the languages visitors may
-choose. Reached from the staff sync screen, itself behind the kiosk's passphrase; saved in the
-kiosk's settings file."""
+choose. Reached from the staff home (site admins only); saved in the kiosk's settings file."""
 
 from __future__ import annotations
 
@@ -30,6 +29,7 @@ def _row(body: Any, control: Any, name: str) -> tuple[Any, Any]:
 @register_screen
 class StaffLanguagesScreen(Screen):
     name = "staff_languages"
+    role = "site_admin"
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
@@ -61,7 +61,7 @@ class StaffLanguagesScreen(Screen):
         self.save_button.clicked.connect(self.save)
         self.back = BigButton()
         self.back.setObjectName("languages-back")
-        self.back.clicked.connect(lambda: self.nav.go("staff_sync"))
+        self.back.clicked.connect(lambda: self.nav.go("staff_home"))
         body.addWidget(self.save_button)
         body.addWidget(self.back)
         body.addStretch(1)
@@ -129,4 +129,4 @@ class StaffLanguagesScreen(Screen):
             self.message.show()
             return
         self.message.hide()
-        self.nav.go("staff_sync")
+        self.nav.go("staff_home")

@@ -1,9 +1,9 @@
 """Staff: the sync with the central service. Last sync, records waiting, records that need
 attention, errors; "sync now"; and enrolment with the service's address and a one-time code.
 
-Reached with Ctrl+Alt+S after the kiosk's passphrase (`ui.passphrase_dialog`). Everything it
-shows comes from `Kiosk.sync_status()`; syncing and enrolling go through the window's
-`SyncRunner`, off the GUI thread.
+Reached from the staff home (any staff role: the window asks for the staff login first).
+Everything it shows comes from `Kiosk.sync_status()`; syncing and enrolling go through the
+window's `SyncRunner`, off the GUI thread.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pasapas.ui.widgets import BigButton, label
 @register_screen
 class StaffSyncScreen(Screen):
     name = "staff_sync"
+    role = "volunteer"
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
@@ -67,7 +68,7 @@ class StaffSyncScreen(Screen):
         self.languages_button.setObjectName("staff-languages")
         self.languages_button.clicked.connect(lambda: self.nav.go("staff_languages"))
         self.back = BigButton()
-        self.back.clicked.connect(lambda: self.nav.go("home"))
+        self.back.clicked.connect(lambda: self.nav.go("staff_home"))
 
         for widget in (
             self.title,
@@ -115,7 +116,7 @@ class StaffSyncScreen(Screen):
         )
         self.enrol_button.set_text(_("Inscrire la borne"))
         self.languages_button.set_text(_("Langues de la borne"))
-        self.back.set_text(_("Retour à l'accueil"))
+        self.back.set_text(_("← Accueil équipe"))
         if self.isVisible():
             self.refresh()
 
@@ -123,6 +124,8 @@ class StaffSyncScreen(Screen):
         return self.sync_button
 
     def enter(self, **params: Any) -> None:
+        account = self.nav.staff_account  # the languages are the site admin's
+        self.languages_button.setVisible(account is not None and account.role == "site_admin")
         self.message.setText("")
         self.refresh()
 
