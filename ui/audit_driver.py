@@ -29,12 +29,28 @@ from pasapas.app.i18n import set_language
 from pasapas.app.preferences import TEXT_SIZES, Preferences
 from pasapas.app.services import Kiosk
 from pasapas.app.settings import Paths, Settings
+from pasapas.app.staff import StaffDisplay
 
 AUDIT_SCALES = (100, 200)
 WINDOW_SIZE = (1280, 800)
 
 
 VISITOR_QUERY = "carte vitale"  # what a visitor types in the search field (not interface text)
+DEMO_STAFF_NAME = "Camille (démo)"  # the demo store's site admin (a throwaway store)
+DEMO_STAFF_PIN = "470312"
+
+
+def is_staff_screen(window, name: str) -> bool:
+    return window.screens[name].role is not None
+
+
+def show_as_staff(window, name: str, display) -> None:
+    """Log the demo site admin in, in `display` (their own text size, colours and language),
+    and show the staff screen `name`."""
+    account = window.kiosk.staff.accounts()[0]
+    window.staff_login(account, target="staff_home")
+    window.set_staff_display(display)
+    window.go(name)
 
 
 @contextmanager
@@ -47,6 +63,8 @@ def demo_window(language: str = "fr", size: tuple[int, int] = WINDOW_SIZE) -> It
     paths = Paths.under(home).ensure()
     set_language(language)
     kiosk = Kiosk.create(paths, "demo", demo=True)
+    # A site admin of the throwaway store, so that every staff screen can be shown logged in.
+    kiosk.staff.create(DEMO_STAFF_NAME, "site_admin", DEMO_STAFF_PIN)
     window = KioskWindow(paths, Settings(language=language), kiosk=kiosk, locked_down=False)
     window.resize(*size)
     window.show()
@@ -169,6 +187,8 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
             yield "overview", lambda: window.go("overview", procedure=first)
         elif name == "theme":
             yield "theme", lambda: window.go("theme", theme=None)
+        elif is_staff_screen(window, name):
+            yield name, lambda n=name: window.go(n)  # shown by the caller, logged in
         elif name == "home":
             yield "home", lambda: window.go("home")
 
@@ -211,10 +231,19 @@ def run_audit(language: str = "fr", progress: Callable[[str], None] | None = Non
                 for scale in scales:
                     prefs = replace(Preferences(), theme=theme_id, text_size=scale)
                     window.set_prefs(prefs)
+                    display = StaffDisplay(
+                        text_size=scale, theme=theme_id, language=pass_language
+                    )
                     for label, show in screen_states(window):
                         window.wipe_visit()
                         window.set_prefs(prefs)
-                        show()
+                        if label in window.screens and is_staff_screen(window, label):
+                            show_as_staff(window, label, display)
+                        else:
+                            if window.staff_session is not None:
+                                window.staff_logout()
+                                window.set_prefs(prefs)
+                            show()
                         settle(app)
                         tag = f", {pass_language}" if pass_language != language else ""
                         where = f"{label} [{theme_id}, {scale}%{tag}]"
@@ -269,6 +298,9 @@ def screenshot(
             open_step(window, chosen.id, step or chosen.start)
         elif screen == "overview":
             window.go("overview", procedure=procedure or window.kiosk.procedures(language)[0].id)
+        elif is_staff_screen(window, screen):
+            display = StaffDisplay(text_size=scale, theme=theme_id, language=language)
+            show_as_staff(window, screen, display)
         else:
             window.go(screen)
         settle()
