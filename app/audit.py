@@ -20,8 +20,10 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pasapas.app.store import Store
+if TYPE_CHECKING:  # the command line's parser imports this module: no store, no SQLCipher
+    from pasapas.app.store import Store
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"  # in `meta`: "<seq>:<digest>" of the last entry

@@ -21,6 +21,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,7 +32,9 @@ from pasapas.app.i18n import _, ngettext
 from pasapas.app.languages import SUPPORTED
 from pasapas.app.passphrase import passphrase_problems
 from pasapas.app.preferences import COLOUR_THEMES, TEXT_SIZES
-from pasapas.app.store import Store
+
+if TYPE_CHECKING:  # the command line's parser imports this module: no store, no SQLCipher
+    from pasapas.app.store import Store
 
 ROLES = ("volunteer", "trainer", "site_admin")  # in rank order: each may do what those before may
 ADMIN = "site_admin"

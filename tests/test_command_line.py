@@ -125,6 +125,13 @@ def test_each_command_names_a_handler_of_its_own_room():
         "say": "pasapas.accessibility.commands",
         "sync": "pasapas.sync.commands",
         "server": "pasapas.sync.commands",
+        "staff": "pasapas.app.commands",
+        "audit": "pasapas.app.commands",
+        "privacy": "pasapas.app.commands",
+        "reports": "pasapas.app.commands",
+        "stats": "pasapas.app.commands",
+        "retention": "pasapas.app.commands",
+        "sheet": "pasapas.ui.commands",
     }
     leaves = 0
     for path, sub in _parsers(parser):
