@@ -636,7 +636,7 @@ class StaffReportScreen(Screen):
         self.themes.retranslate()
         self.subthemes_title.setText(
             _("Démarche administrative : domaines (avec la thématique « {theme} »)").format(
-                theme=reports.label("aide_aux_demarches_administratives")
+                theme=reports.label(reports.ADMIN_THEME)
             )
         )
         self.subthemes.retranslate()
@@ -808,13 +808,15 @@ class StaffReportScreen(Screen):
         return dict(zip(codes, counts, strict=False)).get(code, 0)
 
     def _counts(self) -> dict[str, Any]:
+        keys = ("total", "already_helped")  # the two count fields' keys (not shown)
+
         def read(key: str) -> int:
             text = self.count_fields[key][1].text().strip()
             return int(text) if text else 0
 
         values: dict[str, Any] = {
-            "participants": read("total"),
-            "participants_already_helped": read("already_helped"),
+            "participants": read(keys[0]),
+            "participants_already_helped": read(keys[1]),
         }
         for kind, (field_name, codes) in self._BREAKDOWNS.items():
             values[field_name] = tuple(read(f"{kind}:{code}") for code in codes)
