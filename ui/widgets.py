@@ -194,6 +194,12 @@ class WrapButton(_HoldToHear, QPushButton):
         if detail:
             self.setAccessibleDescription(detail)
 
+    def set_text(self, title: str) -> None:
+        """A new title, also the accessible name: a long translation wraps instead of clipping."""
+        self.title_label.setText(title)
+        self.setAccessibleName(title.replace("&", ""))
+        self.updateGeometry()
+
     def hasHeightForWidth(self) -> bool:
         return True
 

@@ -148,7 +148,7 @@ class StaffAccountsScreen(Screen):
         self.add_button.clicked.connect(self.add)
         for widget in (self.pin_label, self.pin, self.pin2_label, self.pin2, self.add_button):
             body.addWidget(widget)
-        self.back = BigButton()
+        self.back = WrapButton("")
         self.back.setObjectName("accounts-back")
         self.back.clicked.connect(lambda: self.nav.go("staff_home"))
         body.addWidget(self.back)

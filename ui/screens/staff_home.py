@@ -149,7 +149,7 @@ class StaffDisplayScreen(Screen):
                 flow.addWidget(button)
                 buttons[value] = button
             body.addWidget(row)
-        self.back = BigButton()
+        self.back = WrapButton("")
         self.back.setObjectName("display-back")
         self.back.clicked.connect(lambda: self.nav.go("staff_home"))
         body.addWidget(self.back)

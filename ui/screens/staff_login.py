@@ -138,7 +138,7 @@ class StaffLoginScreen(Screen):
         self.pad.setMaximumWidth(720)
         # A number pad reads 1 2 3 from the left in every language, Arabic too (as phones do).
         self.pad.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.other_button = BigButton()
+        self.other_button = WrapButton("")
         self.other_button.setObjectName("login-other-account")
         self.other_button.clicked.connect(self.show_accounts)
         for widget in (self.greeting, self.field_label, self.field, self.countdown, self.pad):
@@ -146,7 +146,7 @@ class StaffLoginScreen(Screen):
         pin.addWidget(self.other_button)
         body.addWidget(self.pin_box)
 
-        self.cancel_button = BigButton()
+        self.cancel_button = WrapButton("")
         self.cancel_button.setObjectName("login-cancel")
         self.cancel_button.clicked.connect(self.cancel)
         body.addWidget(self.cancel_button)

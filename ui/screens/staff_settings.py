@@ -294,7 +294,7 @@ class StaffSettingsScreen(Screen):
         body.addWidget(self.restore_button)
         body.addWidget(self.restore_message)
 
-        self.back = BigButton()
+        self.back = WrapButton("")
         self.back.setObjectName("settings-back")
         self.back.clicked.connect(lambda: self.nav.go("staff_home"))
         body.addWidget(self.back)
