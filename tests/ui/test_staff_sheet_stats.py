@@ -262,7 +262,7 @@ def test_a_panel_puts_its_table_under_the_chart_when_narrow(qtbot):
     assert panel.table.rows() == [("Lieu d'activité", "3")]
 
 
-@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize("language", ["fr", "ar", "en", "es", "pt", "uk", "tr"])
 def test_the_volunteer_screens_pass_the_accessibility_audit(qtbot, shift, kiosk, language):  # noqa: F811
     from pasapas.accessibility.audit import audit_widget_tree
     from pasapas.app.staff import StaffDisplay
