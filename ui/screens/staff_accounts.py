@@ -19,7 +19,7 @@ from pasapas.ui.operations import error_message, run_operation
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
 from pasapas.ui.screens.staff_settings import TextButton
-from pasapas.ui.widgets import BigButton, FlowLayout, TextField, WrapButton, clear_layout, label
+from pasapas.ui.widgets import FlowLayout, TextField, WrapButton, clear_layout, label
 
 _PEOPLE = Changes(people=True, audit=True)
 
