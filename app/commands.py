@@ -521,9 +521,11 @@ def cmd_privacy_export(args: argparse.Namespace, paths: Paths) -> int:
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        from pasapas.app.errors import os_reason
+
         raise StoreError(
             _("Impossible d'écrire le fichier {path} : {reason}").format(
-                path=out, reason=exc.strerror or exc
+                path=out, reason=os_reason(exc.errno)
             )
         ) from exc
     print(_("Données de {name} exportées : {path}").format(name=account.display_name, path=out))

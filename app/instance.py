@@ -5,6 +5,10 @@ The kiosk takes the lock when it starts and keeps it until its process ends (the
 would break a running kiosk — `pasapas db rekey` (every later visit would fail until restart) and
 `pasapas db restore` (later visits would go into the old file) — check it first and refuse with
 one sentence; the staff settings screen does the same work safely from inside the kiosk.
+
+The lock file holds the kiosk's process id, so a command refused because the store is busy can
+say the kiosk holds it (`kiosk_pid`); `lock_holders` reads, from the system's table of locks
+(`/proc/locks`, Linux), which processes hold a write lock on a file, without taking any lock.
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ class KioskLock:
             raise KioskRunningError(
                 _("Une autre borne est déjà ouverte sur ce dossier : fermez-la d'abord.")
             ) from None
+        # Who holds it, for the messages of commands the store is busy for (no personal data).
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         self._fd = fd
         return self
 
@@ -77,7 +84,14 @@ def kiosk_running(paths: Paths) -> bool:
     path = lock_path(paths)
     if fcntl is None or not path.exists():
         return False
-    fd = os.open(path, os.O_RDWR)
+    return _held(path)
+
+
+def _held(path: Path) -> bool:
+    try:  # flock needs no write access: this works on a read-only file system too
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -87,6 +101,70 @@ def kiosk_running(paths: Paths) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def lock_holders(*files: Path) -> list[int]:
+    """The ids of the other processes holding a write lock (POSIX or flock) on any of `files`,
+    read from `/proc/locks`; empty where that table is not available or names nobody."""
+    return _lock_table_holders(files) or []
+
+
+def _lock_table_holders(files: tuple[Path, ...]) -> list[int] | None:
+    """As `lock_holders`, or None when the table of locks cannot be read."""
+    wanted = set()
+    for file in files:
+        try:
+            found = os.stat(file)
+        except OSError:
+            continue
+        wanted.add((os.major(found.st_dev), os.minor(found.st_dev), found.st_ino))
+    try:
+        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    holders: list[int] = []
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 6 or fields[1] == "->":  # "->": a process waiting, not holding
+            continue
+        kind, access, pid, where = fields[1], fields[3], fields[4], fields[5]
+        if kind not in ("POSIX", "FLOCK", "OFDLCK") or access != "WRITE":
+            continue
+        try:
+            major, minor, inode = where.split(":")
+            key = (int(major, 16), int(minor, 16), int(inode))
+            holder = int(pid)
+        except ValueError:
+            continue
+        if key in wanted and holder > 0 and holder != os.getpid() and holder not in holders:
+            holders.append(holder)
+    return holders
+
+
+def kiosk_pid(data_dir: Path) -> int | None:
+    """The id of the kiosk process open on this data folder, or None when none is (or when it
+    cannot be known). Takes no lock where the system's table of locks can be read."""
+    path = Path(data_dir) / LOCK_FILENAME
+    if fcntl is None or not path.exists():
+        return None
+    holders = _lock_table_holders((path,))
+    if holders is None and not _held(path):  # no table: ask the lock itself
+        return None
+    if holders == []:
+        return None
+    try:
+        return int(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return holders[0] if holders else None
+
+
+def process_name(pid: int) -> str:
+    """The short name the system gives a process ("python3", "sqlite3"), or "" when unknown.
+    Never its command line, which may hold a secret."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
 
 
 def refuse_while_running(paths: Paths, *, action: str = "rekey") -> None:

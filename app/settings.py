@@ -7,6 +7,7 @@ Every folder comes from platformdirs, unless `PASAPAS_HOME` names one folder tha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -39,8 +40,14 @@ class Paths:
         return self.config_dir / "settings.json"
 
     def ensure(self) -> Paths:
+        """Create the folders, readable by the kiosk's account only (0700); a folder an older
+        version left open to others is closed again."""
         for folder in (self.data_dir, self.config_dir, self.log_dir, self.backup_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            found = folder.stat()
+            if found.st_mode & 0o077 and found.st_uid == os.geteuid():
+                with contextlib.suppress(OSError):  # a read-only file system: left as it is
+                    folder.chmod(0o700)
         return self
 
     @classmethod

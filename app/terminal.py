@@ -4,15 +4,22 @@ speaking the interface language.
 Passphrases are asked on the terminal without echo, or read from `PASAPAS_PASSPHRASE` (and
 `PASAPAS_NEW_PASSPHRASE` for `db rekey`) for automation. The command line's root is
 `pasapas.cli`; each room adds its own commands with `add_commands(subparsers)`.
+
+`log_unexpected` writes what the root needs to tell a developer about an unexpected failure to
+`pasapas.log` in the log folder (mode 0600): the command's words, the kind of error and where
+it happened in the code — never the error's own text, the arguments' values or any variable,
+which may hold a passphrase or what a visitor typed.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -66,6 +73,61 @@ def open_store(paths: Paths) -> Store:
     from pasapas.app.services import open_store as open_for_use
 
     return open_for_use(paths, passphrase())
+
+
+# -- unexpected failures --------------------------------------------------------------------------
+
+LOG_FILENAME = "pasapas.log"
+_LOG_LIMIT = 256 * 1024  # past this size the log is moved to pasapas.log.1 (one older kept)
+
+
+def _described(error: BaseException) -> list[str]:
+    """The error's kind and code, and its frames (file, line, function, the line of code), for
+    it and each error it came from; no message and no variable."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = f"{type(current).__module__}.{type(current).__qualname__}"
+        codes = [
+            f"{name}={getattr(current, name)}"
+            for name in ("errno", "sqlite_errorname")
+            if getattr(current, name, None) is not None
+        ]
+        lines.append(" ".join([kind, *codes]))
+        for frame in traceback.extract_tb(current.__traceback__):
+            lines.append(f"  {frame.filename}:{frame.lineno} in {frame.name}: {frame.line or ''}")
+        current = current.__cause__ or current.__context__
+        if current is not None:
+            lines.append("from:")
+    return lines
+
+
+def log_unexpected(
+    log_dir: os.PathLike[str] | str, command: Sequence[str], error: BaseException
+) -> os.PathLike[str] | None:
+    """Append an unexpected failure to the log (see the module's note); the log's path, or None
+    when it could not be written."""
+    from pathlib import Path
+
+    folder = Path(log_dir)
+    path = folder / LOG_FILENAME
+    entry = [
+        f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')} pasapas " + " ".join(command),
+        *_described(error),
+        "",
+    ]
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.exists() and path.stat().st_size > _LOG_LIMIT:
+            os.replace(path, path.with_name(LOG_FILENAME + ".1"))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
+            log.write("\n".join(entry) + "\n")
+    except OSError:
+        return None
+    return path
 
 
 # -- argparse in the interface language -------------------------------------------------------
