@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pasapas.app.records import RecordType, canonical_json
+from pasapas.app.records import InvalidRecord, RecordType, canonical_json
 from pasapas.app.store import Store
 
 P = TypeVar("P")
@@ -41,6 +41,7 @@ def enqueue(store: Store, record_id: str, record_type: RecordType[P], payload: P
     `app.records.InvalidRecord` before anything is queued (the caller's transaction then rolls
     the record back too). The payload is stored as canonical JSON, as it will be sent.
     """
+    _check_id(record_type, record_id)
     checked = record_type.to_payload(payload)
     _insert(store, record_id, record_type.name, record_type.version, checked)
 
@@ -58,6 +59,7 @@ def write_record(
     if record_type.table is None:
         raise ValueError(f"{record_type.name} v{record_type.version} names no table")
     record_id = record_id or str(uuid.uuid4())
+    _check_id(record_type, record_id)
     values = record_type.to_payload(payload)
     columns = ", ".join(f'"{column}"' for column in ("id", *values))
     marks = ", ".join("?" * (len(values) + 1))
@@ -66,6 +68,17 @@ def write_record(
         store.execute(f'INSERT INTO "{record_type.table}" ({columns}) VALUES ({marks})', row)
         _insert(store, record_id, record_type.name, record_type.version, values)
     return record_id
+
+
+def _check_id(record_type: RecordType[Any], record_id: object) -> None:
+    """A record's id is a UUID in its canonical form (what the service accepts, `bad_id`
+    otherwise): refused before anything is written, like a payload its type refuses."""
+    try:
+        canonical = isinstance(record_id, str) and str(uuid.UUID(record_id)) == record_id
+    except ValueError:
+        canonical = False
+    if not canonical:
+        raise InvalidRecord(record_type, f"the record's id must be a UUID: {record_id!r}")
 
 
 def _column(value: Any) -> Any:
@@ -145,6 +158,16 @@ class Outbox:
                 [(i, QUEUED) for i in tried],
             )
 
+    def requeue_conflicts(self) -> int:
+        """Give entries the service found in conflict another try (after a re-enrolment: those it
+        already holds from this site's previous device are then acknowledged). Call inside a
+        transaction."""
+        cursor = self.store.execute(
+            "UPDATE outbox SET state = ?, problem = '' WHERE state = ? AND problem LIKE ?",
+            (QUEUED, ATTENTION, "conflict:%"),
+        )
+        return cursor.rowcount
+
     def requeue(self, record_id: str) -> bool:
         """Staff send a "needs attention" entry again (e.g. after the service was fixed)."""
         with self.store.transaction():
@@ -219,6 +242,7 @@ class SyncStatus:
     attention: int
     attention_items: tuple[AttentionEntry, ...]
     log: tuple[tuple[str, str], ...]
+    content_notice: str = ""  # content the kiosk chose to ignore (an old withdrawal), said once
 
 
 def now_text() -> str:
@@ -279,8 +303,10 @@ class SyncState:
         )
 
     def save_enrolment(self, enrolment: Enrolment) -> None:
-        """A new enrolment replaces the old one and starts content from the beginning."""
+        """A new enrolment replaces the old one and starts content from the beginning; entries
+        left in conflict go out again (`Outbox.requeue_conflicts`)."""
         with self.store.transaction():
+            Outbox(self.store).requeue_conflicts()
             self._write(
                 {
                     "service_url": enrolment.service_url,
@@ -298,6 +324,7 @@ class SyncState:
                     "next_attempt": None,
                     "last_error": None,
                     "content_problem": None,
+                    "content_notice": None,
                 }
             )
 
@@ -354,4 +381,5 @@ class SyncState:
             attention=counts.attention,
             attention_items=tuple(outbox.attention(20)),
             log=tuple(self.recent_log()),
+            content_notice=self.get("content_notice"),
         )

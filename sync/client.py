@@ -19,19 +19,25 @@ import ipaddress
 import json
 import os
 import random
+import socket
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
 
 from pasapas.app.changes import Changes
 from pasapas.app.content.catalog import Catalog
 from pasapas.app.content.signing import PublicKey, SignatureError
-from pasapas.app.content.validation import parse_document
+from pasapas.app.content.validation import decode_document, parse_document
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _, ngettext
 from pasapas.app.outbox import Enrolment, Outbox, SyncState, now_text
@@ -117,18 +123,157 @@ def check_service_url(url: str, *, allow_http: bool = False) -> str:
 
 
 # -- HTTP --------------------------------------------------------------------------------------
+# Every answer is read in pieces, counted, and dropped as soon as it passes its endpoint's size
+# (`protocol.MAX_ANSWER_BYTES`). Every request has a wall-clock deadline
+# (`protocol.DEADLINE_SECONDS`): the socket timeouts only bound each wait for one piece, so a
+# service that trickles a byte now and then would otherwise hold the sync for ever. At the
+# deadline a watchdog shuts the request's socket down, which ends any wait on it at once, in
+# the connection, the headers or the body.
+
+_current_deadline = threading.local()
+
+
+class _Deadline:
+    """The wall-clock limit of one request, and the sockets it uses (shut down when it passes)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends_at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _current_deadline.value = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _current_deadline.value = None
+
+    def passed(self) -> bool:
+        return self.expired or time.monotonic() >= self.ends_at
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if sock not in self._sockets:
+                self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, under any TLS layer: a blocked read returns at once.
+    with contextlib.suppress(OSError, ValueError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _watch(sock: socket.socket | None) -> None:
+    deadline = getattr(_current_deadline, "value", None)
+    if deadline is not None:
+        deadline.watch(sock)
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        _watch(self.sock)  # a kept-alive connection, already connected
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        _watch(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, with connections whose sockets the current deadline can shut."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+def _watched_session(session: requests.Session | None = None) -> requests.Session:
+    session = session or requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _WatchedAdapter())
+    return session
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole answer, read within its limits."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+def _too_large() -> SyncError:
+    return SyncError(
+        _(
+            "La réponse du service était trop grosse : elle a été abandonnée sans rien changer, "
+            "un nouvel essai aura lieu plus tard."
+        ),
+        "answer",
+    )
+
+
+def _too_slow(deadline: _Deadline) -> SyncError:
+    return SyncError(
+        _(
+            "Le service a mis plus de {seconds} s à répondre : la demande a été abandonnée sans "
+            "rien changer, un nouvel essai aura lieu plus tard."
+        ).format(seconds=f"{deadline.seconds:g}"),
+        "answer",
+    )
 
 
 @dataclass
 class ServiceClient:
-    """The HTTP calls, with every answer checked. Counts the requests it makes."""
+    """The HTTP calls, with every answer checked. Counts the requests it makes.
+
+    `deadline`, when given, shortens every request's wall-clock limit to at most that many
+    seconds (each endpoint has its own in `protocol.DEADLINE_SECONDS`)."""
 
     base_url: str
     token: str = field(default="", repr=False)
     ca_bundle: str = ""
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
-    session: requests.Session = field(default_factory=requests.Session, repr=False)
+    session: requests.Session = field(default_factory=_watched_session, repr=False)
     requests_made: int = 0
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         if self.ca_bundle and not Path(self.ca_bundle).is_file():
@@ -137,46 +282,81 @@ class ServiceClient:
                 "config",
             )
 
+    def use_session(self, session: requests.Session) -> None:
+        """Make the calls through `session` (its connections watched by the deadlines too)."""
+        self.session = _watched_session(session)
+
     def _url(self, path: str) -> str:
         return f"{self.base_url}{protocol.API_PREFIX}{path}"
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    def _request(self, method: str, path: str, **kwargs: Any) -> Answer:
+        endpoint = "/" + path.strip("/").split("/", 1)[0]
+        limit = protocol.MAX_ANSWER_BYTES[endpoint]
+        seconds = protocol.DEADLINE_SECONDS[endpoint]
+        if self.deadline is not None:
+            seconds = min(seconds, self.deadline)
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",  # what is counted is what arrives
+        }
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         headers.update(kwargs.pop("headers", {}))
         self.requests_made += 1
-        try:
-            response = self.session.request(
-                method,
-                self._url(path),
-                headers=headers,
-                timeout=self.timeout,
-                allow_redirects=False,
-                verify=self.ca_bundle or True,
-                **kwargs,
-            )
-            response.content  # noqa: B018 - read the whole body now, inside the try
-        except requests.exceptions.SSLError:
-            raise SyncError(
-                _(
-                    "Le certificat du service n'a pas pu être vérifié : la connexion a été "
-                    "refusée. Vérifiez l'adresse ou le fichier de certificats."
-                ),
-                "network",
-            ) from None
-        except requests.exceptions.Timeout:
-            raise SyncError(_("Le service n'a pas répondu à temps."), "network") from None
-        except requests.exceptions.ConnectionError:
-            raise SyncError(
-                _("Le service est injoignable (pas de réseau, ou service arrêté)."), "network"
-            ) from None
-        except requests.exceptions.RequestException:
-            # Truncated or garbled transfer (ChunkedEncodingError, ContentDecodingError, ...).
-            raise SyncError(_("La réponse du service est arrivée incomplète."), "answer") from None
-        return response
+        with _Deadline(seconds) as deadline:
+            try:
+                return self._read(method, path, headers, limit, deadline, **kwargs)
+            except SyncError:
+                raise
+            except requests.exceptions.RequestException as exc:
+                if deadline.passed():
+                    raise _too_slow(deadline) from None
+                raise _transfer_error(exc) from None
+            except (OSError, urllib3.exceptions.HTTPError):
+                if deadline.passed():
+                    raise _too_slow(deadline) from None
+                raise SyncError(
+                    _("La réponse du service est arrivée incomplète."), "answer"
+                ) from None
 
-    def _json(self, response: requests.Response, ok: tuple[int, ...] = (200,)) -> Any:
+    def _read(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        limit: int,
+        deadline: _Deadline,
+        **kwargs: Any,
+    ) -> Answer:
+        response = self.session.request(
+            method,
+            self._url(path),
+            headers=headers,
+            timeout=self.timeout,
+            allow_redirects=False,
+            verify=self.ca_bundle or True,
+            stream=True,
+            **kwargs,
+        )
+        with contextlib.closing(response):
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > limit:
+                raise _too_large()
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large()
+                if deadline.passed():
+                    raise _too_slow(deadline)
+                chunks.append(chunk)
+            if deadline.passed():  # the socket was shut: what came may be cut short
+                raise _too_slow(deadline)
+            return Answer(response.status_code, response.headers, b"".join(chunks))
+
+    def _json(self, response: Answer, ok: tuple[int, ...] = (200,)) -> Any:
         status = response.status_code
         if 300 <= status < 400 and status != 304:
             raise SyncError(
@@ -217,18 +397,19 @@ class ServiceClient:
             raise SyncError(_("La réponse du service est arrivée incomplète."), "answer")
         try:
             data = json.loads(response.content.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise SyncError(
                 _("La réponse du service est illisible ou incomplète."), "answer"
             ) from None
         if status not in ok:
             reason = data.get("error", "") if isinstance(data, dict) else ""
+            reason = _code_text(reason)
             raise SyncError(
                 _("Le service a refusé la demande (erreur {status} {reason}).")
                 .format(status=status, reason=reason)
                 .replace(" )", ")"),
                 "service",
-                reason if isinstance(reason, str) else "",
+                reason,
             )
         return data
 
@@ -243,6 +424,18 @@ class ServiceClient:
         response = self._request("POST", "/enrol", json={"code": code, "name": name})
         if response.status_code == 403:
             raise SyncError(_("Ce code d'inscription est inconnu, déjà utilisé ou expiré."), "auth")
+        if response.status_code == 429:
+            wait = response.headers.get("Retry-After", "")
+            minutes = max(1, -(-int(wait) // 60)) if wait.isdigit() else 10
+            raise SyncError(
+                ngettext(
+                    "Trop d'essais d'inscription : réessayez dans {n} minute.",
+                    "Trop d'essais d'inscription : réessayez dans {n} minutes.",
+                    minutes,
+                ).format(n=minutes),
+                "service",
+                protocol.E_THROTTLED,
+            )
         if response.status_code == 409:
             raise SyncError(
                 _("Le service n'a pas encore de clé d'éditeur : il faut d'abord la créer."),
@@ -256,6 +449,7 @@ class ServiceClient:
             or not isinstance(data.get("token"), str)
             or len(data["token"]) < 20
             or not isinstance(data.get("site"), str)
+            or not 0 < len(data["site"]) <= 200
         ):
             raise SyncError(_("La réponse du service à l'inscription est incomplète."), "answer")
         return data
@@ -284,6 +478,31 @@ class ServiceClient:
         ):
             raise SyncError(_("L'accusé de réception du service est mal formé."), "answer")
         return results
+
+
+def _code_text(value: object) -> str:
+    """A code the service gave, as the kiosk keeps and shows it: short, and printable."""
+    return protocol.printable(value)[:64] if isinstance(value, str) else ""
+
+
+def _transfer_error(exc: requests.exceptions.RequestException) -> SyncError:
+    """The sentence for a request that failed on the way (the deadline aside)."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return SyncError(
+            _(
+                "Le certificat du service n'a pas pu être vérifié : la connexion a été "
+                "refusée. Vérifiez l'adresse ou le fichier de certificats."
+            ),
+            "network",
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return SyncError(_("Le service n'a pas répondu à temps."), "network")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return SyncError(
+            _("Le service est injoignable (pas de réseau, ou service arrêté)."), "network"
+        )
+    # Truncated or garbled transfer (ChunkedEncodingError, ContentDecodingError, ...).
+    return SyncError(_("La réponse du service est arrivée incomplète."), "answer")
 
 
 def _is_content_page(data: Any) -> bool:
@@ -352,12 +571,16 @@ def enroll(
     ca_bundle: str = "",
     name: str = "",
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
 ) -> Enrolment:
-    """Spend an enrolment code; keep the device id, its token and the pinned publisher key."""
+    """Spend an enrolment code; keep the device id, its token and the pinned publisher key.
+
+    Records that were waiting, or stuck as conflicts, go out again under the new device: the
+    service acknowledges those it already holds from a device of the same site."""
     base = check_service_url(url, allow_http=allow_http)
     if ca_bundle:
         ca_bundle = str(Path(ca_bundle).resolve())
-    client = ServiceClient(base, ca_bundle=ca_bundle, timeout=timeout)
+    client = ServiceClient(base, ca_bundle=ca_bundle, timeout=timeout, deadline=deadline)
     with sync_lock(store.path):
         data = client.enrol(code.strip(), name)
         try:
@@ -404,6 +627,7 @@ class SyncReport:
     batches: int = 0
     imported: int = 0
     withdrawn: int = 0
+    withdrawals_ignored: int = 0  # signed withdrawals of a version older than the one held
     content_pages: int = 0
     not_modified: bool = False
     requests: int = 0
@@ -432,6 +656,14 @@ class SyncReport:
                     n=self.withdrawn
                 )
             )
+        if self.withdrawals_ignored:
+            parts.append(
+                ngettext(
+                    "{n} retrait ancien ignoré",
+                    "{n} retraits anciens ignorés",
+                    self.withdrawals_ignored,
+                ).format(n=self.withdrawals_ignored)
+            )
         if self.attention:
             parts.append(
                 ngettext(
@@ -452,7 +684,8 @@ class SyncEngine:
 
     `checkpoint(name)` is called at each step ("outbox-read", "acknowledged", "batch-recorded",
     "content-received", "content-verified", "content-imported"); the fault tests stop the process
-    there. `stop` (an Event) ends the sync cleanly between two batches.
+    there. `stop` (an Event) ends the sync cleanly between two batches. `deadline` shortens the
+    wall-clock limit of every request (`protocol.DEADLINE_SECONDS`).
     """
 
     def __init__(
@@ -465,6 +698,7 @@ class SyncEngine:
         batch_size: int = protocol.MAX_BATCH,
         session: requests.Session | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        deadline: float | None = None,
     ) -> None:
         self.store = store
         self.state = SyncState(store)
@@ -475,14 +709,19 @@ class SyncEngine:
         self.batch_size = max(1, min(batch_size, protocol.MAX_BATCH))
         self.session = session
         self.clock = clock
+        self.deadline = deadline
 
     def _client(self, enrolment: Enrolment) -> ServiceClient:
         base = check_service_url(enrolment.service_url, allow_http=enrolment.allow_http)
         client = ServiceClient(
-            base, token=enrolment.token, ca_bundle=enrolment.ca_bundle, timeout=self.timeout
+            base,
+            token=enrolment.token,
+            ca_bundle=enrolment.ca_bundle,
+            timeout=self.timeout,
+            deadline=self.deadline,
         )
         if self.session is not None:
-            client.session = self.session
+            client.use_session(self.session)
         return client
 
     def due(self) -> bool:
@@ -565,7 +804,7 @@ class SyncEngine:
                 if result["status"] in protocol.DONE_STATUSES:
                     done.append(rid)
                 else:
-                    code = str(result.get("code") or "")
+                    code = _code_text(result.get("code") or "")
                     attention.append(
                         (rid, f"{result['status']}:{code}" if code else result["status"])
                     )
@@ -610,25 +849,41 @@ class SyncEngine:
             self.checkpoint("content-received")
             procedures, withdrawn = self._verify(page["items"], key)
             self.checkpoint("content-verified")
+            ignored: tuple[str, ...] = ()
             if procedures or withdrawn:
-                catalog.import_procedures(procedures, withdrawn=withdrawn)
+                imported = catalog.import_procedures(procedures, withdrawn=withdrawn)
+                report.withdrawn += len(imported.withdrawn)
+                ignored = imported.withdrawals_ignored
+                report.withdrawals_ignored += len(ignored)
             self.checkpoint("content-imported")
             report.imported += len(procedures)
-            report.withdrawn += len(withdrawn)
             # Saved after the import: a kill in between re-imports the same page, which changes
             # nothing (imports are idempotent), so the catalog is always consistent.
             cursor = page["cursor"]
             etag = new_etag if not page["more"] else ""
-            self.state.set(
-                {"content_cursor": cursor, "content_etag": etag or None, "content_problem": None}
-            )
+            values: dict[str, str | int | None] = {
+                "content_cursor": cursor,
+                "content_etag": etag or None,
+                "content_problem": None,
+            }
+            if page["items"]:
+                # Said to staff until a later page comes with nothing to ignore.
+                values["content_notice"] = _ignored_notice(ignored) if ignored else None
+            self.state.set(values)
+            if ignored:
+                self.state.log(_ignored_notice(ignored))
             if not page["more"]:
                 return
             etag = ""
 
-    def _verify(self, items: list[dict[str, Any]], key: PublicKey) -> tuple[list[Any], list[str]]:
-        """Every signature checked and every document valid, or nothing at all."""
-        procedures, withdrawn, problems = [], [], []
+    def _verify(
+        self, items: list[dict[str, Any]], key: PublicKey
+    ) -> tuple[list[Any], dict[str, int]]:
+        """Every signature checked and every document valid, or nothing at all. The withdrawals
+        come with the version each one withdraws (its signature covers it)."""
+        procedures: list[Any] = []
+        withdrawn: dict[str, int] = {}
+        problems: list[str] = []
         seen: set[str] = set()
         for item in items:
             pid, version, document = item["id"], item["version"], item.get("document")
@@ -644,12 +899,11 @@ class SyncEngine:
                 problems.append(exc.message)
                 continue
             if item["withdrawn"]:
-                withdrawn.append(pid)
+                withdrawn[pid] = version
                 continue
-            try:
-                data = json.loads(document)
-            except ValueError:
-                problems.append(_("« {id} » : document illisible.").format(id=pid))
+            data, found = decode_document(document, pid)  # names the place, never raises
+            if found:
+                problems += [str(problem) for problem in found]
                 continue
             procedure, found = parse_document(data, pid, document=document)
             if procedure is None:
@@ -667,3 +921,11 @@ class SyncEngine:
             self.state.set({"content_problem": message})
             raise SyncError(message, "content")
         return procedures, withdrawn
+
+
+def _ignored_notice(ids: tuple[str, ...]) -> str:
+    return ngettext(
+        "Un retrait ancien a été ignoré, une version plus récente est gardée : {ids}.",
+        "Des retraits anciens ont été ignorés, des versions plus récentes sont gardées : {ids}.",
+        len(ids),
+    ).format(ids=", ".join(protocol.printable(i) for i in ids[:10]))

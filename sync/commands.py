@@ -9,6 +9,8 @@ command.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -22,20 +24,49 @@ if TYPE_CHECKING:
     from pasapas.app.store import Store
 
 
+CODE_ENV = "PASAPAS_ENROLMENT_CODE"
+
+
+def enrolment_code(given: str | None) -> str:
+    """The one-time code: the argument if a script gave one, else `PASAPAS_ENROLMENT_CODE`, else
+    typed on the terminal without echo. A code typed on the command line stays in the shell's
+    history and shows in the list of processes: it is for scripts that cannot do otherwise."""
+    code = given if given is not None else os.environ.get(CODE_ENV)
+    if code is None:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise PasapasError(
+                _(
+                    "Pas de terminal pour demander le code d'inscription : donnez-le dans la "
+                    "variable {env}."
+                ).format(env=CODE_ENV)
+            )
+        try:
+            code = getpass.getpass(_("Code d'inscription : "))
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            raise PasapasError(_("Aucun code d'inscription tapé : rien n'a été fait.")) from None
+    if not code.strip():
+        raise PasapasError(_("Le code d'inscription est vide : rien n'a été fait."))
+    return code
+
+
 def enroll(args: argparse.Namespace, store: Store) -> int:
     from pasapas.sync.client import enroll as enroll_kiosk
+    from pasapas.sync.protocol import printable
 
     enrolment = enroll_kiosk(
         store,
         args.url,
-        args.code,
+        enrolment_code(args.code),
         allow_http=args.allow_http,
         ca_bundle=args.ca_bundle,
         name=args.name,
     )
     print(
         _("Borne inscrite auprès de {url} (lieu : {site}, borne : {device}).").format(
-            url=enrolment.service_url, site=enrolment.site, device=enrolment.device_id
+            url=printable(enrolment.service_url),
+            site=printable(enrolment.site),
+            device=enrolment.device_id,
         )
     )
     print(_("Clé d'éditeur épinglée : {key_id}").format(key_id=enrolment.key_id))
@@ -66,13 +97,14 @@ def now(args: argparse.Namespace, store: Store) -> int:
 
 def status(args: argparse.Namespace, store: Store) -> int:
     from pasapas.app.outbox import SyncState
+    from pasapas.sync.protocol import printable
 
     state = SyncState(store).status()
     if not state.enrolled:
         print(_("Borne non inscrite : « pasapas sync enroll ADRESSE CODE »."))
     else:
-        print(_("Service : {url}").format(url=state.service_url))
-        print(_("Lieu : {site}").format(site=state.site))
+        print(_("Service : {url}").format(url=printable(state.service_url)))
+        print(_("Lieu : {site}").format(site=printable(state.site)))
         print(_("Borne : {device}").format(device=state.device_id))
     language = current_language()
     for template, value in (
@@ -84,13 +116,15 @@ def status(args: argparse.Namespace, store: Store) -> int:
     print(_("Envoyés : {n}").format(n=state.sent))
     print(_("À vérifier : {n}").format(n=state.attention))
     for item in state.attention_items:
-        print(f"  {item.id}\t{item.type}\t{item.problem}")
+        print(f"  {item.id}\t{item.type}\t{printable(item.problem)}")
     if state.needs_staff:
         print(_("Le service refuse cette borne : il faut l'inscrire à nouveau."))
     if state.last_error:
         print(_("Dernière erreur : {message}").format(message=state.last_error))
     if state.content_problem:
-        print(_("Contenus refusés : {message}").format(message=state.content_problem))
+        print(_("Contenus refusés : {message}").format(message=printable(state.content_problem)))
+    if state.content_notice:
+        print(printable(state.content_notice))
     return 0
 
 
@@ -135,7 +169,16 @@ def _add_sync_commands(sub: Any) -> None:
     actions = sync.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
     enrol = actions.add_parser("enroll", help=_("inscrire la borne avec un code à usage unique"))
     enrol.add_argument("url", metavar=_("ADRESSE"))
-    enrol.add_argument("code", metavar=_("CODE"))
+    enrol.add_argument(
+        "code",
+        nargs="?",
+        metavar=_("CODE"),
+        help=_(
+            "le code à usage unique ; sans lui, il est demandé sans l'afficher, ou lu dans la "
+            "variable PASAPAS_ENROLMENT_CODE (déconseillé ici : un code tapé sur la ligne de "
+            "commande reste dans l'historique et se voit dans la liste des processus)"
+        ),
+    )
     enrol.add_argument(
         "--ca-bundle", default="", metavar=_("FICHIER"), help=_("certificats d'autorité à utiliser")
     )

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +69,12 @@ class ImportReport:
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
     kept_newer: tuple[str, ...]
+    withdrawn: tuple[str, ...] = ()  # removed from the store
+    withdrawals_ignored: tuple[str, ...] = ()  # a withdrawal of a version older than the one held
 
     @property
     def changes(self) -> Changes:
-        return Changes(procedures=bool(self.added or self.updated))
+        return Changes(procedures=bool(self.added or self.updated or self.withdrawn))
 
     def describe(self) -> str:
         parts = [
@@ -149,10 +151,26 @@ class Catalog:
         return self.import_procedures(procedures)
 
     def import_procedures(
-        self, procedures: Sequence[Procedure], *, withdrawn: Sequence[str] = ()
+        self,
+        procedures: Sequence[Procedure],
+        *,
+        withdrawn: Mapping[str, int] | Sequence[str] = (),
     ) -> ImportReport:
-        """Import a batch in one transaction: every procedure lands, or none does."""
+        """Import a batch in one transaction: every procedure lands, or none does.
+
+        `withdrawn` maps each withdrawn procedure to the version its signed withdrawal names:
+        a held version up to that one is removed, a greater one is kept (an old withdrawal,
+        replayed after a newer publication, must not remove it) and reported in
+        `withdrawals_ignored`. A bare list of ids (a local removal, never the sync) removes
+        whatever version is held.
+        """
         added, updated, unchanged, kept = [], [], [], []
+        removed: list[str] = []
+        ignored: list[str] = []
+        if isinstance(withdrawn, Mapping):
+            versions: dict[str, int | None] = dict(withdrawn)
+        else:
+            versions = dict.fromkeys(withdrawn)
         today = dt.date.today().isoformat()
         with self.store.transaction():
             if not search_index_is_current(self.store):
@@ -171,9 +189,21 @@ class Catalog:
                     continue
                 (updated if row is not None else added).append(procedure.id)
                 self._write(procedure, today, replace=row is not None)
-            for procedure_id in withdrawn:
+            for procedure_id, version in versions.items():
+                held = self.store.query_one(
+                    "SELECT version FROM procedures WHERE id = ?", (procedure_id,)
+                )
+                if held is None:
+                    continue
+                if version is not None and held[0] > version:
+                    ignored.append(procedure_id)
+                    continue
                 self._delete(procedure_id)
-        return ImportReport(tuple(added), tuple(updated), tuple(unchanged), tuple(kept))
+                removed.append(procedure_id)
+        return ImportReport(
+            tuple(added), tuple(updated), tuple(unchanged), tuple(kept), tuple(removed),
+            tuple(ignored),
+        )  # fmt: skip
 
     def _write(self, procedure: Procedure, today: str, *, replace: bool) -> None:
         if replace:

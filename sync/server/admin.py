@@ -24,15 +24,27 @@ from pasapas.app.content.signing import PrivateKey, SignatureError
 from pasapas.app.content.validation import load_files
 from pasapas.app.errors import ContentError, PasapasError
 from pasapas.app.i18n import _, ngettext
+from pasapas.sync import protocol
+from pasapas.sync.protocol import printable
 from pasapas.sync.server.storage import ContentItem, ServerDB, ServiceError
 
 KEY_FILENAME = "publisher-key.pem"
 
 
 def server_home() -> Path:
+    """The service's folder, made if missing, and private to its user (0700)."""
     home = os.environ.get("PASAPAS_SERVER_HOME")
     folder = Path(home) if home else Path(platformdirs.user_data_dir("pasapas-server", False))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except OSError as exc:
+            raise PasapasError(
+                _("Le dossier du service {path} n'a pas pu être réservé à son utilisateur.").format(
+                    path=folder
+                )
+            ) from exc
     return folder
 
 
@@ -132,8 +144,10 @@ def site_add(args: argparse.Namespace) -> int:
         try:
             db.add_site(name)
         except ServiceError:
-            raise PasapasError(_("Le lieu « {name} » existe déjà.").format(name=name)) from None
-    print(_("Lieu ajouté : {name}").format(name=name))
+            raise PasapasError(
+                _("Le lieu « {name} » existe déjà.").format(name=printable(name))
+            ) from None
+    print(_("Lieu ajouté : {name}").format(name=printable(name)))
     return 0
 
 
@@ -147,7 +161,7 @@ def enroll_code(args: argparse.Namespace) -> int:
             raise PasapasError(
                 _(
                     "Le lieu « {name} » n'existe pas. Ajoutez-le avec « pasapas server site add »."
-                ).format(name=args.site)
+                ).format(name=printable(args.site))
             ) from None
     print(code)
     print(
@@ -205,12 +219,15 @@ def _load_key(args: argparse.Namespace, db: ServerDB) -> PrivateKey:
 
 
 @contextlib.contextmanager
-def _signing(args: argparse.Namespace) -> Iterator[tuple[ServerDB, PrivateKey, dict[str, int]]]:
+def _signing(
+    args: argparse.Namespace,
+) -> Iterator[tuple[ServerDB, PrivateKey, dict[str, tuple[int, bool]]]]:
     """The database, the publisher's key (checked against the service's) and each published
-    procedure's current version: what publishing and withdrawing start from."""
+    procedure's current version and whether it is withdrawn: what publishing and withdrawing
+    start from."""
     with database(args) as db:
         key = _load_key(args, db)
-        yield db, key, {pid: found[0] for pid, found in db.current_versions().items()}
+        yield db, key, {pid: found[:2] for pid, found in db.current_versions().items()}
 
 
 def _signed(key: PrivateKey, procedure_id: str, version: int, document: str | None) -> ContentItem:
@@ -233,8 +250,26 @@ def sign_and_publish(db: ServerDB, key: PrivateKey, procedures: Sequence[Procedu
 
 
 def sign_and_withdraw(db: ServerDB, key: PrivateKey, versions: Mapping[str, int]) -> list[str]:
-    """Publish signed tombstones for these procedure ids (id -> last published version)."""
+    """Publish signed tombstones for these procedure ids (id -> the version withdrawn: the last
+    published). A version older than the one published by then is refused whole
+    (`ServiceError("stale_content")`)."""
     return db.publish([_signed(key, pid, version, None) for pid, version in versions.items()])
+
+
+def _stale(ids: Sequence[str], *, withdrawing: bool = False) -> PasapasError:
+    names = ", ".join(printable(i) for i in ids)
+    if withdrawing:
+        return PasapasError(
+            _(
+                "Rien n'a été retiré, car une version plus récente a été publiée entre-temps "
+                "pour : {ids}."
+            ).format(ids=names)
+        )
+    return PasapasError(
+        _("Une version plus récente est déjà publiée pour : {ids}. Rien n'a été publié.").format(
+            ids=names
+        )
+    )
 
 
 def publish(args: argparse.Namespace) -> int:
@@ -248,15 +283,36 @@ def publish(args: argparse.Namespace) -> int:
             ).format(n=len(problems)),
             tuple(problems),
         )
+    too_big = [
+        p.id for p in procedures if len(p.document.encode("utf-8")) > protocol.MAX_DOCUMENT_BYTES
+    ]
+    if too_big:
+        raise PasapasError(
+            _(
+                "Rien n'a été publié, car ces démarches dépassent {mib} Mio, la taille que les "
+                "bornes acceptent : {ids}."
+            ).format(mib=protocol.MAX_DOCUMENT_BYTES // (1024 * 1024), ids=", ".join(too_big))
+        )
     with _signing(args) as (db, key, current):
-        older = [p.id for p in procedures if p.id in current and p.version < current[p.id]]
+        older = [p.id for p in procedures if p.id in current and p.version < current[p.id][0]]
         if older:
+            raise _stale(older)
+        reused = [
+            p.id
+            for p in procedures
+            if p.id in current and current[p.id][1] and p.version == current[p.id][0]
+        ]
+        if reused:
             raise PasapasError(
                 _(
-                    "Une version plus récente est déjà publiée pour : {ids}. Rien n'a été publié."
-                ).format(ids=", ".join(older))
+                    "Rien n'a été publié, car ces démarches ont été retirées dans cette version "
+                    "(donnez-leur un numéro de version plus grand) : {ids}."
+                ).format(ids=", ".join(reused))
             )
-        changed = sign_and_publish(db, key, procedures)
+        try:
+            changed = sign_and_publish(db, key, procedures)
+        except ServiceError as exc:  # another publisher went first
+            raise _stale(exc.ids) from None
     print(
         ngettext("{n} démarche publiée.", "{n} démarches publiées.", len(changed)).format(
             n=len(changed)
@@ -270,9 +326,14 @@ def withdraw(args: argparse.Namespace) -> int:
         unknown = [i for i in args.ids if i not in current]
         if unknown:
             raise PasapasError(
-                _("Jamais publiées : {ids}. Rien n'a été retiré.").format(ids=", ".join(unknown))
+                _("Jamais publiées : {ids}. Rien n'a été retiré.").format(
+                    ids=", ".join(printable(i) for i in unknown)
+                )
             )
-        changed = sign_and_withdraw(db, key, {i: current[i] for i in args.ids})
+        try:
+            changed = sign_and_withdraw(db, key, {i: current[i][0] for i in args.ids})
+        except ServiceError as exc:  # a newer version was published meanwhile
+            raise _stale(exc.ids, withdrawing=True) from None
     print(
         ngettext("{n} démarche retirée.", "{n} démarches retirées.", len(changed)).format(
             n=len(changed)
@@ -285,8 +346,10 @@ def device_revoke(args: argparse.Namespace) -> int:
     with database(args) as db:
         done = db.revoke_device(args.id)
     if not done:
-        raise PasapasError(_("Aucune borne active avec l'identifiant {id}.").format(id=args.id))
-    print(_("Borne révoquée : {id}").format(id=args.id))
+        raise PasapasError(
+            _("Aucune borne active avec l'identifiant {id}.").format(id=printable(args.id))
+        )
+    print(_("Borne révoquée : {id}").format(id=printable(args.id)))
     return 0
 
 
@@ -296,13 +359,16 @@ def device_list(args: argparse.Namespace) -> int:
     for device_id, site, name, seen, revoked in rows:
         state = _("révoquée") if revoked else _("active")
         last = seen.strftime("%Y-%m-%d %H:%M") if seen else "-"
-        print(f"{device_id}\t{site}\t{name}\t{state}\t{last}")
+        # Site and device names come from people and from kiosks: no control character of
+        # theirs reaches the terminal.
+        print("\t".join(printable(v) for v in (device_id, site, name)) + f"\t{state}\t{last}")
     return 0
 
 
 def stats(args: argparse.Namespace) -> int:
     with database(args) as db:
         figures = db.stats()
+        attempts = db.enrolment_attempts(db.now() - dt.timedelta(days=1))
     print(_("Lieux : {n}").format(n=figures["sites"]))
     print(
         _("Bornes actives : {n} (révoquées : {r})").format(
@@ -316,7 +382,13 @@ def stats(args: argparse.Namespace) -> int:
     )
     print(_("Enregistrements reçus : {n}").format(n=figures["records"]))
     for record_type, count in sorted(figures["records_by_type"].items()):
-        print(f"  {record_type}\t{count}")
+        print(f"  {printable(record_type)}\t{count}")
     for site, count in sorted(figures["records_by_site"].items()):
-        print(f"  {site}\t{count}")
+        print(f"  {printable(site)}\t{count}")
+    print(
+        _(
+            "Essais d'inscription des dernières 24 h — réussis : {enrolled}, refusés : "
+            "{refused}, freinés : {throttled}"
+        ).format(**attempts)
+    )
     return 0

@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,6 +83,11 @@ def _accepted_types() -> str:
 
 
 class RecordIn(BaseModel):
+    """One record. Documentation only: each record of a batch is judged on its own, as sent
+    (`protocol.check_record`), so one malformed record is rejected, not the whole batch."""
+
+    model_config = ConfigDict(extra="forbid")
+
     id: str = Field(description="client-made UUID")
     type: str = Field(description=f"a record type the service accepts: {_accepted_types()}")
     type_version: int
@@ -90,9 +95,14 @@ class RecordIn(BaseModel):
 
 
 class RecordBatchIn(BaseModel):
-    records: list[RecordIn] = Field(
-        json_schema_extra={"maxItems": protocol.MAX_BATCH},
-        description=f"at most {protocol.MAX_BATCH} records",
+    model_config = ConfigDict(extra="forbid")
+
+    records: list[dict[str, Any]] = Field(
+        json_schema_extra={
+            "maxItems": protocol.MAX_BATCH,
+            "items": RecordIn.model_json_schema(),
+        },
+        description=f"at most {protocol.MAX_BATCH} records; no other field",
     )
 
 
@@ -100,6 +110,11 @@ class RecordResultOut(BaseModel):
     id: str
     status: str = Field(description="accepted, duplicate, rejected or conflict")
     code: str = Field(default="", description="why, for rejected and conflict (409)")
+    reason: str = Field(
+        default="",
+        description="for a rejected record: what was wrong, naming the field (only then)",
+        exclude_if=lambda value: value == "",
+    )
 
 
 class RecordBatchOut(BaseModel):
@@ -296,15 +311,27 @@ def create_app(db: ServerDB) -> FastAPI:
             403: {"model": ErrorOut, "description": "unknown, spent or expired code"},
             409: {"model": ErrorOut, "description": "the service has no publisher key yet"},
             413: _ERRORS[413],
+            429: {"model": ErrorOut, "description": "too many refused attempts; see Retry-After"},
         },
     )
-    def enrol(body: EnrolIn) -> EnrolOut:
-        """Spend a one-time enrolment code: a new device id, its token and the publisher key."""
+    def enrol(body: EnrolIn, request: Request) -> EnrolOut:
+        """Spend a one-time enrolment code: a new device id, its token and the publisher key.
+
+        Throttled: after too many refused attempts from one address, for one site or in all
+        (see `docs/sync-protocol.md`), 429 with Retry-After, whatever the code."""
+        address = request.client.host if request.client else ""
         try:
-            done = db.enrol(body.code, body.name)
+            done = db.enrol(body.code, body.name, address=address)
         except ServiceError as exc:
             if exc.code == "no_publisher_key":
                 raise ApiError(409, protocol.E_NO_PUBLISHER_KEY, "no publisher key yet") from None
+            if exc.code == protocol.E_THROTTLED:
+                raise ApiError(
+                    429,
+                    protocol.E_THROTTLED,
+                    "too many refused enrolment attempts: try again later",
+                    {"Retry-After": str(exc.retry_after)},
+                ) from None
             raise ApiError(
                 403, protocol.E_ENROLMENT_CODE, "unknown, already used or expired code"
             ) from None
@@ -362,12 +389,17 @@ def create_app(db: ServerDB) -> FastAPI:
         results: dict[int, RecordResultOut] = {}
         valid: list[tuple[int, protocol.Record]] = []
         for index, raw in enumerate(body.records):
-            record, problem = protocol.parse_record(raw.model_dump())
+            record, problem, reason = protocol.check_record(raw)
             if record is None:
+                sent_id = raw.get("id") if isinstance(raw, dict) else None
                 # The id as sent, but text JSON can carry (a lone surrogate becomes "?").
-                echoed = raw.id.encode("utf-8", "replace").decode("utf-8")
+                echoed = (
+                    sent_id.encode("utf-8", "replace").decode("utf-8")[:100]
+                    if isinstance(sent_id, str)
+                    else ""
+                )
                 results[index] = RecordResultOut(
-                    id=echoed, status=protocol.REJECTED, code=problem or ""
+                    id=echoed, status=protocol.REJECTED, code=problem or "", reason=reason[:300]
                 )
             else:
                 valid.append((index, record))

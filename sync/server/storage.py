@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
+import math
+import os
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +35,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
     func,
     select,
@@ -40,9 +44,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from pasapas.app.records import record_types
+from pasapas.sync import protocol
 from pasapas.sync.protocol import (
     ACCEPTED,
     CONFLICT,
@@ -130,6 +135,21 @@ records = Table(
     Column("received_at", DateTime, nullable=False),
 )
 Index("records_by_device", records.c.device_id)
+# Every enrolment attempt: when, from which address (an IPv6 address as its /64), the site when
+# the code named one, and what came of it. The code tried is never stored, not even hashed.
+enrolment_attempts = Table(
+    "enrolment_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=True),
+    Column("outcome", String(16), nullable=False),  # enrolled, refused, throttled
+    Column("device_id", String(36), nullable=True),
+)
+Index("enrolment_attempts_by_time", enrolment_attempts.c.at)
+Index("enrolment_attempts_by_address", enrolment_attempts.c.address, enrolment_attempts.c.at)
+ENROLLED, REFUSED, THROTTLED = "enrolled", "refused", "throttled"
 
 
 def utcnow() -> dt.datetime:
@@ -150,11 +170,61 @@ def normalise_url(url: str) -> str:
 
 
 class ServiceError(Exception):
-    """An expected refusal; `code` is a `sync.protocol` error code."""
+    """An expected refusal; `code` is a `sync.protocol` error code. `ids`: the procedures a
+    refused publication names; `retry_after`: seconds to wait, for a throttled enrolment."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, *, ids: Sequence[str] = (), retry_after: int = 0) -> None:
         super().__init__(code)
         self.code = code
+        self.ids = tuple(ids)
+        self.retry_after = retry_after
+
+
+def client_address(address: str) -> str:
+    """The address attempts are counted by: as given, an IPv6 address as its /64 (one home or
+    office holds a whole /64), at most 64 characters."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite database file (and its folder, when made now) private to the service's user:
+    the file 0600, WAL and SHM too (SQLite gives them the database file's mode), a new folder
+    0700. An existing file open to others is closed to them."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # SQLAlchemy says what is wrong when it connects
+        return
+    database = parsed.database or ""
+    if (
+        not parsed.drivername.startswith("sqlite")
+        or database in ("", ":memory:")
+        or database.startswith("file:")
+        or parsed.query.get("mode") == "memory"
+    ):
+        return
+    path = os.path.abspath(database)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # whatever the umask
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path + suffix
+        if os.path.exists(companion) and os.stat(companion).st_mode & 0o077:
+            os.chmod(companion, 0o600)
 
 
 @dataclass(frozen=True)
@@ -197,6 +267,7 @@ class ServerDB:
     @staticmethod
     def _make_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
+            _private_sqlite_file(url)
             engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
             )
@@ -273,40 +344,84 @@ class ServerDB:
             )
         return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}", expires
 
-    def enrol(self, code: str, name: str) -> Enrolment:
-        """Spend a code (once, before it expires) on a new device with a new random token."""
+    def enrol(self, code: str, name: str, *, address: str = "") -> Enrolment:
+        """Spend a code (once, before it expires) on a new device with a new random token.
+
+        Throttled (`protocol.ENROL_*`): after too many refused attempts in the window from
+        this address, for the code's site or from everywhere, the attempt is refused with
+        `too_many_attempts` and `retry_after`, without looking further (a good code is not
+        spent). Every attempt is recorded, in the transaction that decides it; the code never.
+        """
         now = self.now()
         token = secrets.token_urlsafe(32)
         device_id = str(uuid.uuid4())
+        address = client_address(address)
+        code_hash = sha256_hex(normalise_enrolment_code(code))
+        refusal: ServiceError | None = None
         with self.engine.begin() as conn:
             key = _active_key(conn)
             if key is None:
                 raise ServiceError("no_publisher_key")
-            code_hash = sha256_hex(normalise_enrolment_code(code))
-            spent = conn.execute(
-                update(enrolment_codes)
-                .where(
-                    enrolment_codes.c.code_hash == code_hash,
-                    enrolment_codes.c.used_at.is_(None),
-                    enrolment_codes.c.expires_at > now,
-                )
-                .values(used_at=now, device_id=device_id)
-                .returning(enrolment_codes.c.site_id)
-            ).first()
-            if spent is None:
-                raise ServiceError("enrolment_code_invalid")
-            site_id = spent[0]
+            if self.dialect == "postgresql":
+                # One enrolment decision at a time, so concurrent guesses cannot pass the limits.
+                conn.execute(text("SELECT pg_advisory_xact_lock(5046752)"))
             conn.execute(
-                devices.insert().values(
-                    id=device_id,
-                    site_id=site_id,
-                    name=name[:100],
-                    token_hash=sha256_hex(token),
-                    created_at=now,
+                delete(enrolment_attempts).where(
+                    enrolment_attempts.c.at
+                    < now - dt.timedelta(days=protocol.ENROL_ATTEMPTS_KEPT_DAYS)
                 )
             )
-            site = conn.execute(select(sites.c.name).where(sites.c.id == site_id)).scalar_one()
+            named = conn.execute(
+                select(enrolment_codes.c.site_id).where(enrolment_codes.c.code_hash == code_hash)
+            ).scalar()
+            wait = _throttled(conn, now, address, named)
+            if wait:
+                _attempt(conn, now, address, named, THROTTLED)
+                refusal = ServiceError(protocol.E_THROTTLED, retry_after=wait)
+            else:
+                spent = conn.execute(
+                    update(enrolment_codes)
+                    .where(
+                        enrolment_codes.c.code_hash == code_hash,
+                        enrolment_codes.c.used_at.is_(None),
+                        enrolment_codes.c.expires_at > now,
+                    )
+                    .values(used_at=now, device_id=device_id)
+                    .returning(enrolment_codes.c.site_id)
+                ).first()
+                if spent is None:
+                    _attempt(conn, now, address, named, REFUSED)
+                    refusal = ServiceError("enrolment_code_invalid")
+                else:
+                    site_id = spent[0]
+                    conn.execute(
+                        devices.insert().values(
+                            id=device_id,
+                            site_id=site_id,
+                            name=name[:100],
+                            token_hash=sha256_hex(token),
+                            created_at=now,
+                        )
+                    )
+                    _attempt(conn, now, address, site_id, ENROLLED, device_id)
+                    site = conn.execute(
+                        select(sites.c.name).where(sites.c.id == site_id)
+                    ).scalar_one()
+        if refusal is not None:  # raised after the commit: the attempt stays recorded
+            raise refusal
         return Enrolment(device_id, token, site, key.key_id, key.public_key)
+
+    def enrolment_attempts(self, since: dt.datetime) -> dict[str, int]:
+        """How many enrolment attempts since `since`, by outcome."""
+        with self.engine.begin() as conn:
+            counts = dict(
+                conn.execute(
+                    select(enrolment_attempts.c.outcome, func.count())
+                    .where(enrolment_attempts.c.at >= since)
+                    .group_by(enrolment_attempts.c.outcome)
+                ).all()
+            )
+        return {outcome: int(counts.get(outcome, 0)) for outcome in (ENROLLED, REFUSED, THROTTLED)}
 
     def device_for_token(self, token: str) -> Device | None:
         """The enrolled, not revoked device holding `token`, or None."""
@@ -385,11 +500,18 @@ class ServerDB:
     def publish(self, items: Sequence[ContentItem]) -> list[str]:
         """Store signed items (documents or tombstones) in one transaction; each gets a new seq.
 
-        Returns the ids actually changed (an identical document is not published again).
+        Returns the ids actually changed (an identical item is not published again). Versions
+        only move forward, checked inside the transaction (another publisher may have committed
+        since the caller read them): a withdrawal names the version it withdraws, at least the
+        one published; a document after a withdrawal must have a greater version than the
+        withdrawn one, so that no old signed withdrawal can ever match it. Otherwise nothing is
+        published: `ServiceError("stale_content", ids=...)`.
         """
         changed: list[str] = []
+        stale: list[str] = []
         now = self.now()
         with self.engine.begin() as conn:
+            _lock_content(conn, self.dialect)
             for item in items:
                 row = conn.execute(
                     select(content.c.version, content.c.withdrawn, content.c.document).where(
@@ -401,6 +523,12 @@ class ServerDB:
                     item.withdrawn,
                     item.document,
                 ):
+                    continue
+                if row is not None and (
+                    item.version < row[0]
+                    or (row[1] and not item.withdrawn and item.version == row[0])
+                ):
+                    stale.append(item.id)
                     continue
                 seq = self._next_seq(conn)
                 values = {
@@ -420,6 +548,8 @@ class ServerDB:
                 )
                 conn.execute(stmt)
                 changed.append(item.id)
+            if stale:
+                raise ServiceError("stale_content", ids=stale)  # the transaction rolls back
         return changed
 
     @staticmethod
@@ -435,8 +565,12 @@ class ServerDB:
             ).scalar_one()
         )
 
-    def content_since(self, since: int, limit: int) -> tuple[list[ContentItem], int, bool, int]:
-        """Items changed after `since` (oldest first): (items, next cursor, more, latest seq)."""
+    def content_since(
+        self, since: int, limit: int, max_bytes: int = protocol.CONTENT_PAGE_BYTES
+    ) -> tuple[list[ContentItem], int, bool, int]:
+        """Items changed after `since` (oldest first): (items, next cursor, more, latest seq).
+
+        At most `limit` items, and no more documents than `max_bytes` (but one item always)."""
         with self.engine.begin() as conn:
             latest = _content_seq(conn)
             rows = conn.execute(
@@ -453,8 +587,15 @@ class ServerDB:
                 .order_by(content.c.seq)
                 .limit(limit + 1)
             ).all()
-        more = len(rows) > limit
-        items = [ContentItem(*row) for row in rows[:limit]]
+        items: list[ContentItem] = []
+        size = 0
+        for row in rows[:limit]:
+            item = ContentItem(*row)
+            size += len((item.document or "").encode("utf-8"))
+            if items and size > max_bytes:
+                break  # the page is full: what is left comes on the next one
+            items.append(item)
+        more = len(rows) > len(items)
         cursor = items[-1].seq if more else latest
         return items, cursor, more, latest
 
@@ -465,7 +606,11 @@ class ServerDB:
     # -- records ------------------------------------------------------------------------------
 
     def store_records(self, device_id: str, batch: Sequence[Record]) -> dict[str, tuple[str, str]]:
-        """Store each new id once; say for every id: accepted, duplicate, or conflict ("409")."""
+        """Store each new id once; say for every id: accepted, duplicate, or conflict ("409").
+
+        A duplicate is an id already held with the same content from this device or from a
+        device of its site enrolled before it (the same kiosk, enrolled again); the stored
+        record keeps its device."""
         outcome: dict[str, tuple[str, str]] = {}
         first: dict[str, Record] = {}
         for record in batch:
@@ -495,14 +640,28 @@ class ServerDB:
             inserted = set(conn.execute(stmt).scalars())
             _apply_erasures(conn, device_id, [first[i] for i in first if i in inserted])
             others = [i for i in first if i not in inserted]
-            existing: dict[str, tuple[str, str]] = {}
+            existing: dict[str, tuple[str, bool, str]] = {}
+            caller = conn.execute(
+                select(devices.c.site_id, devices.c.created_at).where(devices.c.id == device_id)
+            ).first()
             for chunk in _chunks(others, 500):
-                for rid, owner, digest in conn.execute(
-                    select(records.c.id, records.c.device_id, records.c.digest).where(
-                        records.c.id.in_(chunk)
+                for rid, owner, owner_site, owner_created, digest in conn.execute(
+                    select(
+                        records.c.id,
+                        records.c.device_id,
+                        devices.c.site_id,
+                        devices.c.created_at,
+                        records.c.digest,
                     )
+                    .join(devices, devices.c.id == records.c.device_id)
+                    .where(records.c.id.in_(chunk))
                 ):
-                    existing[rid] = (owner, digest)
+                    earlier_of_site = (
+                        caller is not None
+                        and owner_site == caller[0]
+                        and owner_created < caller[1]
+                    )
+                    existing[rid] = (owner, earlier_of_site, digest)
         for record in batch:
             if record.id in outcome and record is not first[record.id]:
                 # The same id twice in one batch: judge the second against the first.
@@ -512,8 +671,12 @@ class ServerDB:
             if record.id in inserted:
                 outcome[record.id] = (ACCEPTED, "")
                 continue
-            owner, digest = existing.get(record.id, ("", ""))
-            if owner == device_id and digest == record.digest:
+            owner, earlier_of_site, digest = existing.get(record.id, ("", False, ""))
+            # The same content under the same id, from this device or from a device of the same
+            # site enrolled before it (the kiosk enrolled again after an acknowledgement was
+            # lost): held. A random id and its exact content are the proof the kiosk sent it;
+            # another site's device, or an older one, is never acknowledged for it.
+            if (owner == device_id or earlier_of_site) and digest == record.digest:
                 outcome[record.id] = (DUPLICATE, "")
             else:
                 outcome[record.id] = (CONFLICT, R_CONFLICT)
@@ -628,6 +791,60 @@ def _apply_erasures(conn: Connection, device_id: str, new_records: Sequence[Reco
                     digest=record_digest(ERASED_REPORT, version, data),
                 )
             )
+
+
+def _lock_content(conn: Connection, dialect: str) -> None:
+    """Publishers one at a time, each reading what the previous one committed (SQLite's
+    BEGIN IMMEDIATE already does it; on PostgreSQL, the counter row's lock)."""
+    if dialect == "postgresql":
+        conn.execute(
+            select(meta.c.value).where(meta.c.key == "content_seq").with_for_update()
+        ).scalar_one()
+
+
+def _attempt(
+    conn: Connection,
+    now: dt.datetime,
+    address: str,
+    site_id: int | None,
+    outcome: str,
+    device_id: str | None = None,
+) -> None:
+    conn.execute(
+        enrolment_attempts.insert().values(
+            at=now, address=address, site_id=site_id, outcome=outcome, device_id=device_id
+        )
+    )
+
+
+def _throttled(conn: Connection, now: dt.datetime, address: str, site_id: int | None) -> int:
+    """Seconds until this attempt may be judged (0: now), by the sliding windows of refusals."""
+    window = dt.timedelta(seconds=protocol.ENROL_WINDOW_SECONDS)
+    refused = [enrolment_attempts.c.outcome == REFUSED, enrolment_attempts.c.at > now - window]
+    scopes = [(protocol.ENROL_REFUSALS_PER_ADDRESS, enrolment_attempts.c.address == address)]
+    if site_id is not None:
+        scopes.append((protocol.ENROL_REFUSALS_PER_SITE, enrolment_attempts.c.site_id == site_id))
+    scopes.append((protocol.ENROL_REFUSALS_IN_ALL, None))
+    wait = 0.0
+    for limit, scope in scopes:
+        where = [*refused, scope] if scope is not None else refused
+        count = int(
+            conn.execute(
+                select(func.count()).select_from(enrolment_attempts).where(*where)
+            ).scalar_one()
+        )
+        if count < limit:
+            continue
+        # The refusal whose ageing out brings the count under the limit.
+        oldest = conn.execute(
+            select(enrolment_attempts.c.at)
+            .where(*where)
+            .order_by(enrolment_attempts.c.at)
+            .offset(count - limit)
+            .limit(1)
+        ).scalar_one()
+        wait = max(wait, (oldest + window - now).total_seconds())
+    return max(1, math.ceil(wait)) if wait > 0 else 0
 
 
 def _active_key(conn: Connection) -> Any:

@@ -1,5 +1,5 @@
 """One kiosk sync in its own process, for the kill tests: `python -m tests.sync.kiosk_driver
-STORE [--kill-at CHECKPOINT] [--kill-mid-import]`.
+STORE [--kill-at CHECKPOINT] [--kill-mid-import] [--read-timeout S]`.
 
 With `--kill-at`, the process SIGKILLs itself the first time the sync reaches that checkpoint;
 with `--kill-mid-import`, in the middle of the content import's transaction (from SQLite's
@@ -23,6 +23,7 @@ def main() -> int:
     parser.add_argument("store")
     parser.add_argument("--kill-at", default="")
     parser.add_argument("--kill-mid-import", action="store_true")
+    parser.add_argument("--read-timeout", type=float, default=30.0)
     args = parser.parse_args()
     store = Store.open(args.store, PASSPHRASE)
     calls = {"n": 0}
@@ -42,7 +43,9 @@ def main() -> int:
             store._conn.set_progress_handler(progress, 100)
 
     try:
-        report = SyncEngine(store, timeout=(3.0, 30.0), checkpoint=checkpoint).sync_once()
+        report = SyncEngine(
+            store, timeout=(3.0, args.read_timeout), checkpoint=checkpoint
+        ).sync_once()
     except SyncError as exc:
         print(f"sync-error {exc.kind}", flush=True)
         return 3

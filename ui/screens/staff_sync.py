@@ -171,6 +171,8 @@ class StaffSyncScreen(Screen):
             problems.append(_("Dernière erreur : {message}").format(message=status.last_error))
         if status.content_problem:
             problems.append(status.content_problem)
+        if status.content_notice:  # an old withdrawal the kiosk ignored, for example
+            problems.append(status.content_notice)
         problems += [f"{item.id} : {item.problem}" for item in status.attention_items[:5]]
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
