@@ -60,3 +60,23 @@ def speech():
 def voiced(make_window, kiosk, speech):
     """A kiosk window whose voice is recorded."""
     return make_window(kiosk, speech=speech)
+
+
+@pytest.fixture
+def settled_audit(qtbot):
+    """Audit a window once its layout has settled. Under load a scrolling page can take longer
+    than any fixed wait to give its wrapped labels their height; a real clipping stays, and is
+    reported once the time is up."""
+    import time
+
+    from pasapas.accessibility.audit import audit_widget_tree
+
+    def run(window, where: str, timeout_ms: int = 3000):
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            result = audit_widget_tree(window, where)
+            if not result.violations or time.monotonic() > deadline:
+                return result
+            qtbot.wait(100)
+
+    return run

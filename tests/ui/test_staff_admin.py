@@ -216,8 +216,9 @@ def test_backup_then_restore_from_the_screen_then_a_visit_records(
 
 # Every language: long Ukrainian and Portuguese words clipped buttons that French and Arabic fit.
 @pytest.mark.parametrize("language", ["fr", "ar", "en", "es", "pt", "uk", "tr"])
-def test_the_staff_screens_pass_the_accessibility_audit(qtbot, admin_window, kiosk, language):
-    from pasapas.accessibility.audit import audit_widget_tree
+def test_the_staff_screens_pass_the_accessibility_audit(
+    qtbot, admin_window, kiosk, language, settled_audit
+):
     from pasapas.app.staff import StaffDisplay
 
     window = admin_window
@@ -231,22 +232,17 @@ def test_the_staff_screens_pass_the_accessibility_audit(qtbot, admin_window, kio
             if name == "staff_accounts":
                 screen = window.screens[name]
                 qtbot.mouseClick(next(iter(screen.account_buttons.values())), CLICK)
-            qtbot.wait(200)  # the scrolling page settles its height
-            result = audit_widget_tree(window, f"{name} {size} {language}")
+            result = settled_audit(window, f"{name} {size} {language}")
             problems += [str(v) for v in result.violations]
         window.go("staff_login", target="staff_home", reauth=True)  # the PIN pad
-        qtbot.wait(200)
-        problems += [str(v) for v in audit_widget_tree(window, f"pad {size}").violations]
+        problems += [str(v) for v in settled_audit(window, f"pad {size}").violations]
     window.staff_logout()
     window.open_staff_login()  # the accounts' buttons
-    qtbot.wait(50)
-    problems += [str(v) for v in audit_widget_tree(window, "login").violations]
+    problems += [str(v) for v in settled_audit(window, "login").violations]
     assert problems == []
 
 
-def test_the_set_up_wizard_passes_the_accessibility_audit(qtbot, make_window):
-    from pasapas.accessibility.audit import audit_widget_tree
-
+def test_the_set_up_wizard_passes_the_accessibility_audit(qtbot, make_window, settled_audit):
     window = make_window(None)
     setup = window.screens["setup"]
     problems = []
@@ -254,7 +250,6 @@ def test_the_set_up_wizard_passes_the_accessibility_audit(qtbot, make_window):
         window.resize(width, height)
         for index in range(6):
             setup.show_page(index)
-            qtbot.wait(200)  # the scrolling page settles its height
-            found = audit_widget_tree(window, f"setup {index} {width}").violations
+            found = settled_audit(window, f"setup {index} {width}").violations
             problems += [str(v) for v in found]
     assert problems == []
