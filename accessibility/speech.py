@@ -24,6 +24,12 @@ once. With no engine at all, `say()` does nothing and `speaking` stays False.
 `on_status` receives the staff message ("" once the voice works again) when the status changes. It
 is called on a background thread: a Qt caller must hand it to the GUI thread (a queued signal).
 
+Voices: each language is read by the engine's usual voice for it, unless staff chose another one
+(`voices=` / `set_voices()`: {language: voice id}, e.g. an installed MBROLA voice "mb/mb-fr4");
+`voices` lists what the engine has once its first worker is up, MBROLA voices included when they
+are installed (`speech_worker.mbrola_voices`); `sample()` reads a text with one given voice, for
+staff choosing. A chosen voice the engine does not have is ignored (the usual voice reads).
+
 No text is written to disk or logged; only `synthesize_to_file` writes, where it is told to.
 """
 
@@ -40,7 +46,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +57,7 @@ from pasapas.accessibility.speech_worker import (
     split_text,
     voice_for,
 )
+from pasapas.accessibility.spoken_text import normalise
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _
 from pasapas.app.preferences import SPEECH_RATES
@@ -223,11 +230,17 @@ class Speech:
     """Reads text aloud in a worker process. Every method returns within a few milliseconds."""
 
     def __init__(
-        self, *, rate: str = "normal", on_status: Callable[[str], None] | None = None
+        self,
+        *,
+        rate: str = "normal",
+        on_status: Callable[[str], None] | None = None,
+        voices: Mapping[str, str] | None = None,
     ) -> None:
         if rate not in RATES:
             raise ValueError(f"rate must be one of {RATES}, not {rate!r}")
         self._rate = rate
+        self._chosen: dict[str, str] = dict(voices or {})
+        self._voices: tuple[VoiceInfo, ...] = ()
         self._on_status = on_status
         self._cond = threading.Condition()
         self._workers: list[_Worker] = []
@@ -273,6 +286,29 @@ class Speech:
         with self._cond:
             self._rate = rate
 
+    @property
+    def voices(self) -> tuple[VoiceInfo, ...]:
+        """The engine's voices (MBROLA ones included when installed); () until a worker is up."""
+        with self._cond:
+            return self._voices
+
+    def set_voices(self, chosen: Mapping[str, str]) -> None:
+        """{language: voice id} staff chose; a language left out keeps its usual voice. Applies
+        from the next `say()`."""
+        with self._cond:
+            self._chosen = dict(chosen)
+
+    def sample(self, text: str, language: str, voice: str | None) -> None:
+        """Say `text` with `voice` (None: the usual voice for `language`), whatever was chosen:
+        staff hear a voice before choosing it. Non-blocking; cuts what is being said."""
+        with self._cond:
+            chosen = dict(self._chosen)
+        if voice:
+            chosen[language] = voice
+        else:
+            chosen.pop(language, None)
+        self._say_parts([(text, language)], chosen)
+
     def say(self, text: str, language: str) -> None:
         """Cut what is being said, then say `text` with a voice for `language`. Non-blocking."""
         self.say_parts([(text, language)])
@@ -280,7 +316,17 @@ class Speech:
     def say_parts(self, parts: Sequence[tuple[str, str]]) -> None:
         """Cut what is being said, then say each (text, language) part in turn, each with its own
         language's voice (a French text inside an Arabic visit is read by the French voice).
-        One utterance: `stop()` cuts it all. Non-blocking."""
+        One utterance: `stop()` cuts it all. Non-blocking.
+
+        Each text is normalised here, once, for its own language (`spoken_text.normalise`:
+        no symbols; numbers, acronyms and addresses as they are said); callers pass display text.
+        """
+        with self._cond:
+            chosen = dict(self._chosen)
+        self._say_parts(parts, chosen)
+
+    def _say_parts(self, parts: Sequence[tuple[str, str]], chosen: dict[str, str]) -> None:
+        parts = [(normalise(text, language), language) for text, language in parts]
         parts = [(text, language) for text, language in parts if text.strip()]
         with self._cond:
             self._cut()
@@ -299,6 +345,7 @@ class Speech:
                     "id": self._utterance,
                     "parts": [[text, language] for text, language in parts],
                     "rate": self._rate,
+                    "voices": chosen,
                 }
             )
             self._ensure_standby()
@@ -383,6 +430,9 @@ class Speech:
             kind = event.get("event")
             if kind == "ready":
                 self._start_failures = 0
+                self._voices = tuple(
+                    VoiceInfo(str(v[0]), str(v[1]), tuple(v[2])) for v in event.get("voices", ())
+                )
                 message = _output_message(str(event.get("output")), str(event.get("detail", "")))
                 notify = self._set_status(not message, message)
             elif kind == "failed":
@@ -479,10 +529,14 @@ def list_voices() -> tuple[VoiceInfo, ...]:
     return tuple(VoiceInfo(v[0], v[1], tuple(v[2])) for v in ready.get("voices", ()))
 
 
-def synthesize_to_file(text: str, language: str, rate: str, path: Path) -> None:
+def synthesize_to_file(
+    text: str, language: str, rate: str, path: Path, voice: str | None = None
+) -> None:
     """Write `text` read aloud as a WAV file at `path`, through the same engine code path as
     `Speech.say` (pyttsx3 `save_to_file` + `runAndWait` in a worker process). Blocks; raises
-    PasapasError with a French message on any failure."""
+    PasapasError with a French message on any failure. `voice`: an engine voice id to read with
+    instead of the language's usual voice (ignored when the engine has no such voice)."""
+    text = normalise(text, language)
     if not text.strip():
         raise PasapasError(_("Le texte à lire est vide."))
     _check_rate(rate)
@@ -510,6 +564,7 @@ def synthesize_to_file(text: str, language: str, rate: str, path: Path) -> None:
                 "language": language,
                 "rate": rate,
                 "path": str(path),
+                "voices": {language: voice} if voice else {},
             }
         )
         deadline = time.monotonic() + READY_TIMEOUT + 2 * _speech_seconds(text, rate) + 10
@@ -528,13 +583,14 @@ def synthesize_to_file(text: str, language: str, rate: str, path: Path) -> None:
         )
 
 
-def speak_and_wait(text: str, language: str, rate: str) -> None:
-    """Say `text` and return when it has been said. Blocks; raises PasapasError when there is no
-    engine or no audio output (after trying), or on a time-out."""
+def speak_and_wait(text: str, language: str, rate: str, voice: str | None = None) -> None:
+    """Say `text` and return when it has been said (with `voice`, an engine voice id, instead of
+    the language's usual one). Blocks; raises PasapasError when there is no engine or no audio
+    output (after trying), or on a time-out."""
     if not text.strip():
         raise PasapasError(_("Le texte à lire est vide."))
     _check_rate(rate)
-    speech = Speech(rate=rate)
+    speech = Speech(rate=rate, voices={language: voice} if voice else None)
     try:
         if not speech.wait_for(lambda s: s._known, READY_TIMEOUT):
             raise PasapasError(_("La synthèse vocale n'a pas répondu à temps."))

@@ -7,8 +7,10 @@ only the standard library and pyttsx3, so that it starts fast and never loads Qt
 Protocol: one JSON object per line. Commands arrive on stdin:
 
     {"cmd": "say",  "id": 3, "text": "...", "language": "fr", "rate": "normal"}
-    {"cmd": "say",  "id": 3, "parts": [["...", "ar"], ["...", "fr"]], "rate": "normal"}
-    {"cmd": "save", "id": 4, "text": "...", "language": "fr", "rate": "slow", "path": "/abs/x.wav"}
+    {"cmd": "say",  "id": 3, "parts": [["...", "ar"], ["...", "fr"]], "rate": "normal",
+     "voices": {"fr": "mb/mb-fr4"}}                        the voice chosen per language (optional)
+    {"cmd": "save", "id": 4, "text": "...", "language": "fr", "rate": "slow", "path": "/abs/x.wav",
+     "voices": {"fr": "roa/fr-be"}}
 
 Events leave on the original stdout (fd 1 is then pointed at /dev/null, because pyttsx3 prints):
 
@@ -39,6 +41,14 @@ finishing, and about one sentence in ten came out at the previous (or the driver
 speed. The embedded command is read with the text, so each sentence gets the speed it asked for.
 Control characters are removed from the text first, so content cannot carry commands of its own.
 
+MBROLA. espeak-ng drives MBROLA voices (Debian's `mbrola` and `mbrola-fr1`, `mbrola-fr4`,
+`mbrola-ar1`, `mbrola-ar2`…) through its `mb/mb-xx1` voice files. espeak-ng-data ships those files
+whether or not MBROLA is there, and its voice list (`ListVoices(NULL)`, so pyttsx3's) leaves them
+out; `mbrola_voices()` reports one only when the `mbrola` program and that voice's database are
+both installed. They are added to the voices the worker reports, and used only where staff chose
+one for a language (`"voices"` in the command): by default every language keeps its espeak-ng voice,
+so a kiosk without MBROLA, or with MBROLA but no choice made, sounds exactly as before.
+
 Nothing that is spoken is written to disk, except by the explicit `save` command. No text is ever
 printed or logged: events carry ids, timings and error details only.
 """
@@ -58,7 +68,7 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
@@ -69,6 +79,17 @@ PLAYER_ENV = "PASAPAS_SPEECH_PLAYER"  # the aplay-compatible player to use (defa
 # could find the device busy (no dmix) while the worker being replaced is still playing.
 KNOWN_OUTPUT_ENV = "PASAPAS_SPEECH_OUTPUT_OK"
 FALLBACK_LANGUAGE = "fr"
+MBROLA_PREFIX = "mb/"
+# Where espeak-ng (1.51, synth_mbrola.c) looks for an MBROLA voice's database.
+MBROLA_DIRS = ("/usr/share/mbrola",)  # and <espeak-ng-data>/mbrola
+ESPEAK_DATA_DIRS = (
+    "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+    "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+    "/usr/lib/i386-linux-gnu/espeak-ng-data",
+    "/usr/lib/arm-linux-gnueabihf/espeak-ng-data",
+    "/usr/share/espeak-ng-data",
+    "/usr/local/share/espeak-ng-data",
+)
 LONG_CHUNK = 240  # characters: longer sentences are cut again at commas and semicolons
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\s*\n\s*")
@@ -123,6 +144,76 @@ def voice_for(language: str, voices: Iterable[VoiceLike]) -> str | None:
         if found is not None:
             return found
     return None
+
+
+def is_mbrola(voice_id: str) -> bool:
+    return voice_id.startswith(MBROLA_PREFIX)
+
+
+def _voice_file(path: str) -> tuple[str, list[str], str] | None:
+    """(name, languages, MBROLA database) from an espeak-ng voice file, None when it has none."""
+    name, languages, database = "", [], ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as source:
+            for line in source:
+                words = line.split()
+                if len(words) >= 2 and words[0] == "name":
+                    name = words[1]
+                elif len(words) >= 2 and words[0] == "language":
+                    languages.append(words[1])
+                elif len(words) >= 2 and words[0] == "mbrola":
+                    database = words[1]
+    except OSError:
+        return None
+    if not database or "/" in database or database.startswith("."):
+        return None
+    return name, languages, database
+
+
+def mbrola_voices(
+    data_dirs: Sequence[str] | None = None,
+    mbrola_dirs: Sequence[str] = MBROLA_DIRS,
+    program: str | None = None,
+) -> list[VoiceInfo]:
+    """The MBROLA voices espeak-ng can really speak with here: its `mb/` voice file exists (what
+    `espeak-ng --voices=mb` lists), the `mbrola` program is on the PATH, and the voice's database
+    is installed (`/usr/share/mbrola/fr4/fr4` for `mb-fr4`). [] when MBROLA is not installed."""
+    if (program or shutil.which("mbrola")) is None:
+        return []
+    if data_dirs is None:
+        env = os.environ.get("ESPEAK_DATA_PATH")
+        data_dirs = ([os.path.join(env, "espeak-ng-data"), env] if env else []) + list(
+            ESPEAK_DATA_DIRS
+        )
+    found: dict[str, VoiceInfo] = {}
+    for data in data_dirs:
+        folder = os.path.join(data, "voices", "mb")
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for file_name in names:
+            voice_id = MBROLA_PREFIX + file_name
+            if voice_id in found:
+                continue
+            facts = _voice_file(os.path.join(folder, file_name))
+            if facts is None:
+                continue
+            name, languages, database = facts
+            installed = any(
+                os.path.isfile(candidate)
+                for base in [*mbrola_dirs, os.path.join(data, "mbrola")]
+                for candidate in (
+                    os.path.join(base, database, database),
+                    os.path.join(base, database),
+                    os.path.join(base, "voices", database),
+                )
+            )
+            if installed and languages:
+                found[voice_id] = VoiceInfo(voice_id, name or file_name, tuple(languages))
+        if found:
+            break
+    return list(found.values())
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -212,12 +303,19 @@ class PlayerOutput(Output):
         self._player = player
         self._process: subprocess.Popen[bytes] | None = None
         self._fallback: NullOutput | None = None
+        self._format: Format | None = None
 
     def _write(self, fmt: Format, data: bytes) -> None:
         if self._fallback is not None:
             self._fallback._write(fmt, data)
             return
+        if self._process is not None and fmt != self._format:
+            # A part read by a voice with another sample rate (MBROLA voices are 16 kHz,
+            # espeak-ng's 22,050 Hz): let the player finish, then start one for the new format.
+            self._close_player()
+            self._process = None
         if self._process is None:
+            self._format = fmt
             self._process = subprocess.Popen(
                 [self._player, *player_arguments(fmt)],
                 stdin=subprocess.PIPE,
@@ -304,6 +402,9 @@ class WavPipe:
         self._output: Output | None = None
         self._received = 0
         self._error: BaseException | None = None
+        # pyttsx3 labels every WAV 22,050 Hz; an MBROLA voice makes 16 kHz samples. While one
+        # speaks, this gives the rate the engine announced for it (espeakEVENT_SAMPLERATE).
+        self.sample_rate: Callable[[], int] | None = None
         threading.Thread(target=self._run, name="wav-pipe", daemon=True).start()
 
     def expect(self, output: Output) -> None:
@@ -348,6 +449,11 @@ class WavPipe:
             raise ValueError("WAV stream without a format")
         with self._cond:
             output = self._output
+            sample_rate = self.sample_rate
+        if sample_rate is not None:
+            real = int(sample_rate())
+            if 8000 <= real <= 48000:
+                fmt = Format(real, fmt.channels, fmt.width)
         left = size
         while left:
             chunk = os.read(self._read, min(left, 1 << 16))
@@ -386,6 +492,17 @@ class BufferOutput(Output):
         """Nothing to wait for: the samples are all in `data`."""
 
 
+# The sample rate libespeak-ng announced last (its espeakEVENT_SAMPLERATE, the voice's own rate:
+# 16 kHz for MBROLA voices), seen by the synthesis callback that `_tame_espeak_driver` wraps.
+_EVENT_SAMPLERATE = 8
+_announced_rate = [0]
+
+
+def _engine_sample_rate() -> Callable[[], int]:
+    """The rate the engine announced for the voice speaking now (0 while none was seen)."""
+    return lambda: _announced_rate[0]
+
+
 def _tame_espeak_driver(engine: Any) -> threading.Event | None:
     """Make pyttsx3 2.99's espeak driver safe for one sentence after another, and return an Event
     set once libespeak-ng's callback has wholly returned from the end of a sentence (None with any
@@ -418,6 +535,8 @@ def _tame_espeak_driver(engine: Any) -> threading.Event | None:
         ended, i = False, 0
         while events[i].type != _espeak.EVENT_LIST_TERMINATED:
             ended = ended or events[i].type == _espeak.EVENT_MSG_TERMINATED
+            if events[i].type == _EVENT_SAMPLERATE:
+                _announced_rate[0] = int(events[i].id.number)
             i += 1
         try:
             return on_synth(wav, numsamples, events)
@@ -443,12 +562,32 @@ class Worker:
         self._pipe = WavPipe() if sys.platform.startswith("linux") else None
         self._sent = 0
         self._idle = _tame_espeak_driver(engine)
+        # The usual voice of each language is always an espeak-ng one; MBROLA voices (espeak
+        # driver only) are there to be chosen.
+        self._standard = list(self.voices)
+        if self._idle is not None:
+            known = {v.id for v in self.voices}
+            self.voices += [v for v in mbrola_voices() if v.id not in known]
+        self._ids = {v.id for v in self.voices}
 
-    def _configure(self, language: str, rate: str) -> None:
-        voice = voice_for(language, self.voices)
+    def voice_id(self, language: str, chosen: dict[str, str] | None = None) -> str | None:
+        """The chosen voice for `language` when this engine has it, else its usual voice."""
+        chosen = chosen or {}
+        code = _norm(language)
+        for key in (code, code.split("-", 1)[0]):
+            wanted = chosen.get(key)
+            if wanted in self._ids:
+                return wanted
+        return voice_for(language, self._standard)
+
+    def _configure(self, language: str, rate: str, chosen: dict[str, str] | None = None) -> None:
+        voice = self.voice_id(language, chosen)
         if voice is not None and voice != self._voice:
             self.engine.setProperty("voice", voice)
             self._voice = voice
+        if self._pipe is not None:
+            mbrola = self._voice is not None and is_mbrola(self._voice)
+            self._pipe.sample_rate = _engine_sample_rate() if mbrola else None
         self.engine.setProperty("rate", RATE_WPM.get(rate, RATE_WPM["normal"]))
 
     def _synthesise(self, text: str, rate: str, output: Output) -> None:
@@ -465,12 +604,18 @@ class Worker:
             if self._idle is not None and not self._idle.wait(timeout=30):
                 raise TimeoutError("the engine did not finish the sentence")
 
-    def say(self, uid: int, parts: list[tuple[str, str]], rate: str) -> None:
-        """Say each (text, language) part in turn, each with its language's voice, as one
-        utterance: one "done" at the end, and one stop (the kill) cuts them all."""
+    def say(
+        self,
+        uid: int,
+        parts: list[tuple[str, str]],
+        rate: str,
+        chosen: dict[str, str] | None = None,
+    ) -> None:
+        """Say each (text, language) part in turn, each with its language's voice (the one staff
+        chose, if any), as one utterance: one "done" at the end; one stop (the kill) cuts all."""
         if self._pipe is None:  # not Linux: the driver plays by itself (SAPI5, NSSpeech)
             for text, language in parts:
-                self._configure(language, rate)
+                self._configure(language, rate, chosen)
                 self.engine.say(text)
                 self.engine.runAndWait()
         else:
@@ -481,14 +626,22 @@ class Worker:
             )
             try:
                 for text, language in parts:
-                    self._configure(language, rate)
+                    self._configure(language, rate, chosen)
                     self._synthesise(text, rate, output)
             finally:
                 output.finish()
         self.emit({"event": "done", "id": uid})
 
-    def save(self, uid: int, text: str, language: str, rate: str, path: str) -> None:
-        self._configure(language, rate)
+    def save(
+        self,
+        uid: int,
+        text: str,
+        language: str,
+        rate: str,
+        path: str,
+        chosen: dict[str, str] | None = None,
+    ) -> None:
+        self._configure(language, rate, chosen)
         if self._pipe is None:
             self.engine.save_to_file(text, path)
             self.engine.runAndWait()
@@ -576,13 +729,17 @@ def main() -> int:
             command = commands.pop(0)
         uid = int(command.get("id", 0))
         rate = str(command["rate"])
+        raw_choice = command.get("voices")
+        chosen = (
+            {str(k): str(v) for k, v in raw_choice.items()} if isinstance(raw_choice, dict) else {}
+        )
         try:
             if command["cmd"] == "say":
                 parts = command.get("parts") or [[command["text"], command["language"]]]
-                worker.say(uid, [(str(text), str(lang)) for text, lang in parts], rate)
+                worker.say(uid, [(str(text), str(lang)) for text, lang in parts], rate, chosen)
             elif command["cmd"] == "save":
                 text, language = str(command["text"]), str(command["language"])
-                worker.save(uid, text, language, rate, str(command["path"]))
+                worker.save(uid, text, language, rate, str(command["path"]), chosen)
         except Exception as exc:
             emit({"event": "error", "id": uid, "code": "synth", "detail": type(exc).__name__})
             emit({"event": "done", "id": uid})

@@ -104,6 +104,32 @@ def _postcode(value: object) -> str:
     return code if _POSTCODE.fullmatch(code) else ""
 
 
+_VOICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+.-]*(?:/[A-Za-z0-9][A-Za-z0-9_+.-]*)*")
+
+
+def _voice_choice(value: object) -> tuple[tuple[str, str], ...]:
+    """Valid (language, voice id) pairs, one per offered language, in the usual language order;
+    anything else (a mapping from an older file is accepted) is dropped."""
+    if isinstance(value, dict):
+        value = tuple(value.items())
+    if not isinstance(value, (list, tuple)):
+        return ()
+    chosen: dict[str, str] = {}
+    for pair in value:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            continue
+        language, voice = pair
+        if (
+            language in SUPPORTED
+            and isinstance(voice, str)
+            and len(voice) <= 64
+            and _VOICE_ID.fullmatch(voice)
+            and ".." not in voice
+        ):
+            chosen.setdefault(language, voice)
+    return tuple((code, chosen[code]) for code in SUPPORTED if code in chosen)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Kiosk settings a site admin may change. Defaults are what a help point needs on day one."""
@@ -128,6 +154,9 @@ class Settings:
     # Anonymous visit events and accompaniment reports are kept this many months, then only
     # their monthly aggregates (docs/privacy.md).
     retention_months: int = 12
+    # The voice staff chose for a language, as (language, engine voice id) pairs, e.g.
+    # (("fr", "mb/mb-fr4"),): a language not listed is read by the engine's usual voice for it.
+    speech_voices: tuple[tuple[str, str], ...] = ()
 
     def validated(self) -> Settings:
         default = Settings()
@@ -147,6 +176,7 @@ class Settings:
             retention = default.retention_months
         return replace(
             self,
+            speech_voices=_voice_choice(self.speech_voices),
             site_name=_text(self.site_name, 80),
             site_commune=_commune(self.site_commune),
             site_postcode=_postcode(self.site_postcode),
@@ -162,6 +192,10 @@ class Settings:
             text_size=prefs.text_size,
             theme=prefs.theme,
         )
+
+    def voice_choice(self) -> dict[str, str]:
+        """{language: voice id} for the languages staff chose a voice for."""
+        return dict(self.speech_voices)
 
     def visitor_preferences(self) -> Preferences:
         """What each new visitor starts with."""

@@ -12,6 +12,13 @@ Goal: ratio of medians <= 1.5 and median under 150 ms, in both cases.
 gone (SIGKILL to its process group, which holds the audio player: no more samples can come).
 Goal: every run under 100 ms.
 
+(c) First audio per voice: for the usual voice of French and Arabic, an espeak-ng variant chosen
+by staff (roa/fr-be) and every MBROLA voice installed for a kiosk language (`mbrola_voices()`:
+none unless the site installed `mbrola` and `mbrola-fr1`/`fr4`/`ar1`/`ar2`), `Speech.say` with that
+voice chosen (idle warm worker) against raw `espeak-ng -v VOICE --stdout`, same run, alternating.
+Goal: as (a), ratio of medians <= 1.5 and median under 150 ms, for each voice. Also the cost of the
+text normaliser (`spoken_text.normalise`) on the step, which every say now pays.
+
     .venv/bin/python bench/bench_speech.py [--quick]
 """
 
@@ -32,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pasapas.accessibility.speech import Speech  # noqa: E402
+from pasapas.accessibility.speech_worker import is_mbrola, mbrola_voices  # noqa: E402
+from pasapas.accessibility.spoken_text import normalise, sample_text  # noqa: E402
 
 GOAL_RATIO = 1.5
 GOAL_FIRST_MS = 150.0
@@ -50,11 +59,11 @@ class BenchError(RuntimeError):
     pass
 
 
-def raw_espeak_first_audio(text: str) -> float:
+def raw_espeak_first_audio(text: str, voice: str = "fr") -> float:
     """Seconds from Popen to espeak-ng's first audio bytes on stdout (past the WAV header)."""
     start = time.monotonic()
     process = subprocess.Popen(
-        ["espeak-ng", "-v", "fr", "-s", "175", "--stdout", text],
+        ["espeak-ng", "-v", voice, "-s", "175", "--stdout", text],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
@@ -83,14 +92,16 @@ def _wait(speech: Speech, condition, what: str) -> None:
         raise BenchError(f"timed out waiting for {what}")
 
 
-def say_first_audio(speech: Speech, cutting: bool) -> float:
-    """Seconds from say(STEP) to its first audio; with `cutting`, while LONG is being read."""
+def say_first_audio(
+    speech: Speech, cutting: bool, text: str = STEP, language: str = "fr"
+) -> float:
+    """Seconds from say(text) to its first audio; with `cutting`, while LONG is being read."""
     if cutting:
         speech.say(LONG, "fr")
         _wait(speech, lambda s: s.first_audio_at is not None, "the long text to start")
     _wait(speech, lambda s: s._warm(), "a warm standby worker")
     start = time.monotonic()
-    speech.say(STEP, "fr")
+    speech.say(text, language)
     _wait(speech, lambda s: s.first_audio_at is not None, "the first audio")
     first = speech.first_audio_at
     assert first is not None
@@ -113,6 +124,58 @@ def stop_latency(speech: Speech, exits: dict[int, tuple[threading.Event, list[fl
     if speech.speaking:
         raise BenchError("still speaking after stop()")
     return call, when[0] - start
+
+
+KIOSK_LANGUAGES = ("fr", "en", "ar", "es", "pt", "uk", "tr")
+
+
+def voices_to_measure(speech: Speech) -> list[tuple[str, str | None, str]]:
+    """(language, voice id or None for the usual one, espeak-ng -v name)."""
+    ids = {v.id for v in speech.voices}
+    chosen: list[tuple[str, str | None, str]] = [("fr", None, "fr"), ("ar", None, "ar")]
+    if "roa/fr-be" in ids:
+        chosen.append(("fr", "roa/fr-be", "fr-be"))
+    for voice in mbrola_voices():
+        for code in KIOSK_LANGUAGES:
+            if any(lang.split("-")[0] == code for lang in voice.languages):
+                chosen.append((code, voice.id, voice.id.rsplit("/", 1)[-1]))
+                break
+    return chosen
+
+
+def per_voice(speech: Speech, runs: int) -> bool:
+    installed = [v.id for v in speech.voices if is_mbrola(v.id)]
+    print(f"[per voice] MBROLA voices installed: {', '.join(installed) or 'none'}")
+    ok = True
+    for language, voice, espeak_name in voices_to_measure(speech):
+        text = STEP if language == "fr" else " ".join([sample_text(language)] * 2)
+        speech.set_voices({language: voice} if voice else {})
+        said = normalise(text, language)
+        for _ in range(2):
+            say_first_audio(speech, cutting=False, text=text, language=language)
+            raw_espeak_first_audio(said, espeak_name)
+        say_times, raw_times = [], []
+        for i in range(runs):
+            pair = ("say", "raw") if i % 2 == 0 else ("raw", "say")
+            for name in pair:
+                if name == "say":
+                    say_times.append(
+                        say_first_audio(speech, cutting=False, text=text, language=language)
+                    )
+                else:
+                    raw_times.append(raw_espeak_first_audio(said, espeak_name))
+        ratio = statistics.median(say_times) / statistics.median(raw_times)
+        label = f"{language} {voice or 'usual'} (-v {espeak_name})"
+        print(f"  {label:34} say {_ms(say_times)}")
+        print(f"  {'':34} raw {_ms(raw_times)}   RATIO {ratio:.2f}")
+        ok = ok and ratio <= GOAL_RATIO and statistics.median(say_times) * 1e3 < GOAL_FIRST_MS
+    speech.set_voices({})
+    start = time.perf_counter()
+    for _ in range(1000):
+        normalise(STEP, "fr")
+    per_call = (time.perf_counter() - start) / 1000
+    print(f"  normalise(step, 'fr'): {per_call * 1e6:.0f} µs a call (1,000 calls)")
+    return ok
 
 
 def _ms(values: list[float]) -> str:
@@ -182,13 +245,15 @@ def main() -> int:
         print(f"[stop] {runs} runs, each while a long text is being read")
         print(f"  stop() call itself                  {_ms(calls)}")
         print(f"  stop() -> speaking worker gone      {_ms(cuts)}")
+
+        voice_ok = per_voice(speech, runs)
     finally:
         speech.close()
 
     first_ok = all(
         ratios[n] <= GOAL_RATIO and medians[n] * 1e3 < GOAL_FIRST_MS for n in ("idle", "cutting")
     )
-    stop_ok = max(cuts) * 1e3 < GOAL_STOP_MS
+    stop_ok = max(cuts) * 1e3 < GOAL_STOP_MS and voice_ok
     print(
         f"GOAL first audio ratio <= {GOAL_RATIO} and < {GOAL_FIRST_MS:.0f} ms, "
         f"stop < {GOAL_STOP_MS:.0f} ms: {'OK' if first_ok and stop_ok else 'MISSED'} "

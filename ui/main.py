@@ -82,7 +82,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
         def start_voice() -> None:
             # After the first paint: the worker process starts while the visitor looks.
             nonlocal speech
-            speech = _start_speech(window.prefs.rate, holder)
+            speech = _start_speech(window.prefs.rate, holder, window.settings.voice_choice())
             window.voice.attach(speech)
 
         QTimer.singleShot(0, start_voice)
@@ -109,8 +109,9 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
             shutil.rmtree(demo_home, ignore_errors=True)
 
 
-def _start_speech(rate: str, holder: dict):
-    """The voice engine, in its worker process. A kiosk with no voice still works, silently."""
+def _start_speech(rate: str, holder: dict, voices: dict[str, str]):
+    """The voice engine, in its worker process, with the voice staff chose for each language
+    (from the first reading after a restart). A kiosk with no voice still works, silently."""
     from pasapas.accessibility.speech import Speech
 
     def on_status(message: str) -> None:
@@ -118,7 +119,7 @@ def _start_speech(rate: str, holder: dict):
         if window is not None:
             window.voice.report_status(message)
 
-    return Speech(rate=rate, on_status=on_status)
+    return Speech(rate=rate, on_status=on_status, voices=voices)
 
 
 def _quit_on_signals(app, window) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import array
 import os
 import select
+import shutil
 import sys
 import threading
 import time
@@ -109,6 +110,8 @@ while chunk := sys.stdin.buffer.read(4410):
     time.sleep(len(chunk) / 44100)
 log.write(f"end {os.getpid()} {received}\\n")
 """
+# The same, ten times faster than a real device: for tests that only count what was received.
+FAST_PLAYER = PACED_PLAYER.replace("len(chunk) / 44100", "len(chunk) / 441000")
 BROKEN_PLAYER = """
 import sys
 sys.stderr.write("aplay: main:831: audio open error: Device or resource busy\\n")
@@ -544,3 +547,193 @@ def test_each_part_is_said_with_its_own_language_voice():
         ("say", "Ouvrez le site."),
     ]
     assert events[-1] == {"event": "done", "id": 7}
+
+
+def test_what_the_engine_says_is_the_normalised_text(tmp_path, monkeypatch):
+    # At the engine's door: "✚ ♥ Appelez le 3646." is heard as "Appelez le 36 46." (no "cœur",
+    # no "trois mille six cent…"), through the worker and the player.
+    log = _player(tmp_path, monkeypatch, FAST_PLAYER)
+    s = Speech()
+    received = []
+    try:
+        assert s.wait_for(lambda s: s._known, READY)
+        for text in ("✚ ♥ Appelez le 3646.", "Appelez le 36 46.", "Appelez le 3646 ♥"):
+            s.say_parts([(text, "fr")])
+            assert s.wait_for(lambda s: not s.speaking, READY)
+            ends = [line.split() for line in log.read_text().splitlines() if line.startswith("end")]
+            received.append(int(ends[-1][2]))
+    finally:
+        s.close()
+    # espeak-ng's output varies by a few hundred samples from one run to the next.
+    assert max(received) - min(received) < 0.03 * received[1], received
+    raw = tmp_path / "raw.wav"
+    synthesize_to_file("Appelez le trois mille six cent quarante-six.", "fr", "normal", raw)
+    assert _wav_facts(raw)[0] * 44100 > 1.2 * received[1]
+
+
+# -- voices: a choice per language, MBROLA when installed -----------------------------------------
+
+ESPEAK_MB = Path("/usr/lib/x86_64-linux-gnu/espeak-ng-data/voices/mb")
+
+
+def _seconds(tmp_path: Path, name: str, text: str, voice: str | None) -> float:
+    wav = tmp_path / f"{name}.wav"
+    synthesize_to_file(text, "fr", "normal", wav, voice=voice)
+    return _wav_facts(wav)[0]
+
+
+def test_a_chosen_voice_reads_the_language_instead_of_the_usual_one(tmp_path):
+    # Belgian French says "septante, nonante" where French says "soixante-dix, quatre-vingt-dix":
+    # the same text is clearly shorter with the chosen voice.
+    text = "70, 90, 71, 91, 77, 97."
+    usual = _seconds(tmp_path, "usual", text, None)
+    chosen = _seconds(tmp_path, "chosen", text, "roa/fr-be")
+    assert chosen < 0.85 * usual, (chosen, usual)
+
+
+def test_a_chosen_voice_that_is_not_installed_changes_nothing(tmp_path):
+    # MBROLA is not installed on this machine (nor on CI): choosing "mb/mb-fr4" must not silence
+    # the kiosk or change its voice; the usual espeak-ng voice reads.
+    assert not any(v.id.startswith("mb/") for v in list_voices()) or shutil.which("mbrola")
+    text = "Appelez le 36 46 pour votre carte Vitale."
+    usual = _seconds(tmp_path, "usual", text, None)
+    missing = _seconds(tmp_path, "missing", text, "mb/mb-fr4")
+    assert abs(missing - usual) < 0.05 * usual, (missing, usual)
+
+
+def test_speech_reports_its_voices_and_uses_the_choice_it_is_given(tmp_path, monkeypatch):
+    log = _player(tmp_path, monkeypatch, FAST_PLAYER)
+    s = Speech(voices={"fr": "roa/fr-be"})
+    received = []
+    try:
+        assert s.wait_for(lambda s: s._known, READY)
+        ids = {v.id for v in s.voices}
+        assert {"roa/fr", "roa/fr-be", "sem/ar"} <= ids
+        for chosen in ({"fr": "roa/fr-be"}, {}):
+            s.set_voices(chosen)
+            s.say("70, 90, 71, 91, 77, 97.", "fr")
+            assert s.wait_for(lambda s: not s.speaking, READY)
+            ends = [line.split() for line in log.read_text().splitlines() if line.startswith("end")]
+            received.append(int(ends[-1][2]))
+        s.sample("70, 90, 71, 91, 77, 97.", "fr", "roa/fr-be")
+        assert s.wait_for(lambda s: not s.speaking, READY)
+        ends = [line.split() for line in log.read_text().splitlines() if line.startswith("end")]
+        received.append(int(ends[-1][2]))
+    finally:
+        s.close()
+    belgian, french, sample = received
+    assert belgian < 0.85 * french, received
+    assert abs(sample - belgian) < 0.05 * belgian, received
+
+
+def test_mbrola_voices_are_found_only_when_program_and_database_are_installed(
+    tmp_path, monkeypatch
+):
+    from pasapas.accessibility.speech_worker import mbrola_voices
+
+    # This machine, as it is.
+    if shutil.which("mbrola") is None:
+        assert mbrola_voices() == []
+    for voice in mbrola_voices():
+        assert voice.id.startswith("mb/")
+    # A site that installed mbrola and mbrola-fr4 (laid out as Debian does), with the real
+    # espeak-ng voice files.
+    data = tmp_path / "espeak-ng-data"
+    (data / "voices" / "mb").mkdir(parents=True)
+    for name in ("mb-fr1", "mb-fr4", "mb-ar2"):
+        (data / "voices" / "mb" / name).write_bytes((ESPEAK_MB / name).read_bytes())
+    share = tmp_path / "mbrola"
+    (share / "fr4").mkdir(parents=True)
+    (share / "fr4" / "fr4").write_bytes(b"\0" * 64)
+    found = mbrola_voices([str(data)], [str(share)], program="/usr/bin/mbrola")
+    assert [(v.id, v.languages[-1]) for v in found] == [("mb/mb-fr4", "fr")]
+    # The database alone, without the mbrola program on the PATH, is not a voice.
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert mbrola_voices([str(data)], [str(share)]) == []
+    monkeypatch.undo()
+    # An Arabic database too.
+    (share / "ar2").mkdir()
+    (share / "ar2" / "ar2").write_bytes(b"\0" * 64)
+    found = mbrola_voices([str(data)], [str(share)], program="/usr/bin/mbrola")
+    assert sorted(v.id for v in found) == ["mb/mb-ar2", "mb/mb-fr4"]
+
+
+def test_a_voice_choice_is_kept_in_the_settings_file(tmp_path):
+    from pasapas.app.settings import Paths, Settings, load_settings, save_settings
+
+    paths = Paths.under(tmp_path)
+    assert load_settings(paths).voice_choice() == {}
+    save_settings(paths, Settings(speech_voices=(("ar", "mb/mb-ar2"), ("fr", "mb/mb-fr4"))))
+    assert load_settings(paths).voice_choice() == {"fr": "mb/mb-fr4", "ar": "mb/mb-ar2"}
+    save_settings(paths, Settings(speech_voices=(("fr", "../../etc"), ("xx", "roa/fr"))))
+    assert load_settings(paths).voice_choice() == {}
+
+
+def test_pasapas_say_lists_the_voices_and_says_when_mbrola_is_missing(capsys):
+    assert main(["say", "--voices", "--lang", "fr"]) == 0
+    out = capsys.readouterr().out
+    lines = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    assert {"roa/fr", "roa/fr-be"} <= {line[0] for line in lines}
+    assert all(line[3] in ("espeak-ng", "MBROLA") for line in lines)
+    assert not any(line[0] == "sem/ar" for line in lines)
+    if not any(line[3] == "MBROLA" for line in lines):
+        assert "Aucune voix MBROLA installée (voir installer/README.md)." in out
+
+
+def test_pasapas_say_with_a_chosen_voice_writes_that_voice(tmp_path, capsys):
+    usual, belgian = tmp_path / "usual.wav", tmp_path / "belgian.wav"
+    numbers = "70, 90, 71, 91, 77, 97."
+    assert main(["say", "--to", str(usual), numbers]) == 0
+    assert main(["say", "--voice", "roa/fr-be", "--to", str(belgian), numbers]) == 0
+    assert _wav_facts(belgian)[0] < 0.85 * _wav_facts(usual)[0]
+
+
+def test_a_part_at_another_sample_rate_gets_a_player_of_its_own(tmp_path, monkeypatch):
+    # MBROLA voices make 16 kHz samples, espeak-ng's 22,050 Hz: an Arabic part (espeak-ng) then a
+    # French one (MBROLA) in one utterance must not be played at the first part's rate.
+    from pasapas.accessibility.speech_worker import Format, PlayerOutput
+
+    script = tmp_path / "fake-aplay"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "data = sys.stdin.buffer.read()\n"
+        "with open(os.environ['FAKE_PLAYER_LOG'], 'a') as log:\n"
+        "    log.write(' '.join(sys.argv[1:]) + f' {len(data)}\\n')\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    log = tmp_path / "player.log"
+    monkeypatch.setenv("FAKE_PLAYER_LOG", str(log))
+    events: list[dict] = []
+    output = PlayerOutput(events.append, 7, str(script))
+    output.write(Format(22050, 1, 2), bytes(4410))
+    output.write(Format(22050, 1, 2), bytes(4410))
+    output.write(Format(16000, 1, 2), bytes(3200))
+    output.finish()
+    runs = [line.split() for line in log.read_text().splitlines()]
+    assert [(run[run.index("-r") + 1], run[-1]) for run in runs] == [
+        ("22050", "8820"),
+        ("16000", "3200"),
+    ]
+    assert [e["event"] for e in events] == ["audio", "output", "output"]
+
+
+def test_the_worker_hears_the_rate_the_engine_announces_for_its_voice(tmp_path):
+    # What an MBROLA voice relies on (its samples are 16 kHz, pyttsx3 labels every WAV 22,050 Hz):
+    # libespeak-ng announces the voice's rate to the synthesis callback the worker wraps. Here,
+    # with the real engine and an espeak-ng voice, the announced rate is the real one.
+    import pyttsx3
+
+    from pasapas.accessibility import speech_worker
+
+    engine = pyttsx3.init()
+    idle = speech_worker._tame_espeak_driver(engine)
+    assert idle is not None
+    speech_worker._announced_rate[0] = 0
+    idle.clear()
+    engine.save_to_file("Bonjour.", str(tmp_path / "x.wav"))
+    engine.runAndWait()
+    assert idle.wait(READY), "the engine did not finish the sentence"
+    assert speech_worker._engine_sample_rate()() == 22050
