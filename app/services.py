@@ -24,6 +24,7 @@ from pasapas.app.content.catalog import (
     Catalog,
     ImportReport,
     ProcedureSummary,
+    SearchAnswer,
     ThemeEntry,
     ensure_search_index,
 )
@@ -133,6 +134,11 @@ class Kiosk:
 
     def search(self, query: str, language: str) -> list[ProcedureSummary]:
         return self.catalog.search(query, language)
+
+    def find(self, query: str, language: str) -> SearchAnswer:
+        """The procedures for what a visitor typed, misspellings forgiven, and the words the
+        search understood when it corrected some ("atestasion" -> "attestation")."""
+        return self.catalog.find(query, language)
 
     def procedure(self, procedure_id: str) -> Procedure:
         return self.catalog.get(procedure_id)

@@ -4,6 +4,13 @@ Search uses SQLite FTS5 inside the encrypted store, with the `unicode61 remove_d
 tokenizer, so it ignores case and accents ("medecin traitant" finds "médecin traitant"). Each word
 of the query is matched as a prefix, titles and synonyms weigh more than summaries and step texts,
 and when no procedure has every word, procedures with any of them are ranked instead.
+
+Search forgives (`search_text`): before the query reaches FTS5, each word the index does not hold
+is replaced by the indexed words it stands for, by sound ("atestasion" → attestation), by the
+start of its sound while typing, or by one or two slips ("vitalle"); what visitors type for a
+thing ("sécu", "toubib", "mdp") is widened to the procedures' words for it, from the per-language
+data in `synonyms/`. The vocabulary comes from the index itself (an `fts5vocab` table in the
+connection's temp schema: no migration) and is kept in memory until the index changes.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import sqlcipher3
 from pasapas.app.changes import Changes
 from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import FALLBACK_LANGUAGE, Procedure
+from pasapas.app.content.search_text import Vocabulary, fold, index_form, synonyms_for
 from pasapas.app.content.themes import THEMES
 from pasapas.app.content.validation import Problem, load_files, parse_document
 from pasapas.app.errors import ContentError, NotFoundError
@@ -120,13 +128,64 @@ def _search_rows(procedure: Procedure) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def _match_expression(query: str, *, any_word: bool) -> str | None:
-    words = [w.lower() for w in _WORD.findall(query)]
-    useful = [w for w in words if w not in _STOPWORDS] or words
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in _STOPWORDS)
+_MAX_WORDS = 16  # a pasted paragraph is searched by its first words, in bounded time
+# The columns whose words a misspelt word may be corrected to (the body's words are only found
+# as typed or by sound: there are many, and a visitor looks for what titles say).
+_CORRECTABLE_COLUMNS = frozenset({"title", "synonyms", "summary"})
+# Bumped by every write to a search index from this process; with `PRAGMA data_version` (commits
+# by other connections) it tells a catalog when its vocabulary is out of date.
+_index_generation = [0]
+
+
+def _phrase(words: Sequence[str], *, prefix: bool) -> str:
+    return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+
+def _all_of(text: str) -> str | None:
+    """A synonym's words, all of them, without its stop words: "mot de passe" -> mot AND passe.
+
+    Not a phrase: matching one would read the positions of "de" in every procedure.
+    """
+    words = [index_form(w) for w in _WORD.findall(text) if fold(w)]
+    useful = [w for w in words if fold(w) not in _FOLDED_STOPWORDS] or words
     if not useful:
         return None
-    terms = [f'"{w}"*' if len(w) > 1 else f'"{w}"' for w in useful]
-    return (" OR " if any_word else " AND ").join(terms)
+    return (
+        _phrase(useful, prefix=False)
+        if len(useful) == 1
+        else ("(" + " AND ".join(_phrase([w], prefix=False) for w in useful) + ")")
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One thing the visitor asked for: a word or a known phrase, as an FTS5 OR group."""
+
+    expression: str | None  # None: nothing in the index stands for it
+    typed: str
+    meant: str | None = None  # the indexed word put in its place (a correction), if any
+    # Without its synonyms: the words as typed, spelt otherwise in the index, or corrected
+    # (None: the same as `expression`). Synonyms widen titles and synonyms only, and only when
+    # the words as typed found too few: a synonym says what a procedure is about there, and
+    # widening every step text with "ameli" or "mot de passe" would rank the whole catalogue.
+    plain: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """What a search found, and the words it understood when it corrected some."""
+
+    procedures: list[ProcedureSummary]
+    meant: str | None = None  # the query with corrected words, None when nothing was corrected
+
+
+def _match_expression(units: Sequence[_Unit], *, any_word: bool, widened: bool) -> str | None:
+    chosen = [u.expression if widened else u.plain or u.expression for u in units]
+    expressions = [e for e in chosen if e is not None]
+    if not expressions or (not any_word and len(expressions) < len(units)):
+        return None
+    return (" OR " if any_word else " AND ").join(f"({e})" for e in expressions)
 
 
 class Catalog:
@@ -134,6 +193,8 @@ class Catalog:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_key: tuple[int, int] | None = None
 
     # -- import ------------------------------------------------------------------------------
 
@@ -219,6 +280,7 @@ class Catalog:
         self._index(procedure)
 
     def _index(self, procedure: Procedure) -> None:
+        _index_generation[0] += 1
         for lang, *texts in _search_rows(procedure):
             cursor = self.store.execute(
                 "INSERT INTO search_rows (procedure_id, lang) VALUES (?, ?)", (procedure.id, lang)
@@ -234,6 +296,7 @@ class Catalog:
 
         Call inside a transaction.
         """
+        _index_generation[0] += 1
         self.store.execute("DELETE FROM procedure_search")
         self.store.execute("DELETE FROM search_rows")
         for (document,) in self.store.query("SELECT document FROM procedures"):
@@ -245,6 +308,7 @@ class Catalog:
         )
 
     def _delete(self, procedure_id: str) -> None:
+        _index_generation[0] += 1
         self.store.execute(
             "DELETE FROM procedure_search WHERE rowid IN "
             "(SELECT id FROM search_rows WHERE procedure_id = ?)",
@@ -333,30 +397,115 @@ class Catalog:
         )
         return list(dict.fromkeys(row[0] for row in rows))[:limit]
 
+    def vocabulary(self) -> Vocabulary:
+        """The words of the search index, rebuilt when the index has changed since."""
+        key = (_index_generation[0], int(self.store.query_one("PRAGMA data_version")[0]))
+        if self._vocabulary is None or key != self._vocabulary_key:
+            self.store.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.procedure_search_vocabulary "
+                "USING fts5vocab(main, 'procedure_search', 'col')"
+            )
+            rows = self.store.query("SELECT term, col, doc FROM temp.procedure_search_vocabulary")
+            self._vocabulary = Vocabulary(
+                (term, doc, col in _CORRECTABLE_COLUMNS) for term, col, doc in rows
+            )
+            self._vocabulary_key = key
+        return self._vocabulary
+
+    def _units(self, query: str, language: str) -> list[_Unit]:
+        """The query as units to match: known phrases widened by synonyms, words by meaning."""
+        typed = [w for w in _WORD.findall(query) if fold(w)][:_MAX_WORDS]
+        folded = [fold(w) for w in typed]
+        synonyms = synonyms_for((language, FALLBACK_LANGUAGE))
+        found: list[tuple[int, tuple[str, ...]]] = []  # (start, its phrase's meanings)
+        sizes: dict[int, int] = {}
+        i = 0
+        while i < len(folded):
+            size, meanings = synonyms.match(folded, i)
+            if size:
+                found.append((i, meanings))
+                sizes[i] = size
+                i += size
+            else:
+                i += 1
+        plain = [
+            i
+            for i in range(len(folded))
+            if not any(start <= i < start + sizes[start] for start in sizes)
+        ]
+        useful = [i for i in plain if folded[i] not in _FOLDED_STOPWORDS]
+        if not useful and not found:
+            useful = plain
+        units: dict[int, _Unit] = {}
+        for start, meanings in found:
+            own = [index_form(w) for w in typed[start : start + sizes[start]]]
+            alternatives = [_phrase(own, prefix=True)]
+            if len(own) == 1 and len(folded[start]) > 1:  # its other spellings in the index
+                meaning = self.vocabulary().meant(typed[start])
+                if meaning.prefix:
+                    alternatives += [_phrase([term], prefix=False) for term in meaning.terms]
+            spellings = " OR ".join(dict.fromkeys(alternatives))
+            for meaning in meanings:
+                alternative = _all_of(meaning)
+                if alternative:
+                    alternatives.append(alternative)
+            units[start] = _Unit(
+                " OR ".join(dict.fromkeys(alternatives)), " ".join(own), plain=spellings
+            )
+        vocabulary = self.vocabulary() if any(len(folded[i]) > 1 for i in useful) else None
+        for i in useful:
+            word = index_form(typed[i])
+            if len(folded[i]) == 1 or vocabulary is None:
+                units[i] = _Unit(_phrase([word], prefix=len(word) > 1), word)
+                continue
+            meaning = vocabulary.meant(typed[i])
+            alternatives = [_phrase([word], prefix=True)] if meaning.prefix else []
+            alternatives += [_phrase([term], prefix=False) for term in meaning.terms]
+            units[i] = _Unit(
+                " OR ".join(alternatives) or None,
+                word,
+                meaning.terms[0] if meaning.corrected and meaning.terms else None,
+            )
+        return [units[i] for i in sorted(units)]
+
     def search(
         self, query: str, language: str = FALLBACK_LANGUAGE, limit: int = 20
     ) -> list[ProcedureSummary]:
-        """Procedures that match `query`, best first.
+        """Procedures that match `query`, best first (see `find`)."""
+        return self.find(query, language, limit).procedures
+
+    def find(self, query: str, language: str = FALLBACK_LANGUAGE, limit: int = 20) -> SearchAnswer:
+        """Procedures that match `query`, best first, and the query as understood.
 
         Procedures whose title or synonyms match come first (ranked among themselves); only when
         they are fewer than `limit` are matches in summaries and steps ranked after them. This
         keeps a common word from ranking the whole catalogue when titles already answer.
         """
+        units = self._units(query, language)
+        # Each pass adds its procedures after those already found, until `limit`: the words as
+        # typed (or corrected) in titles and synonyms; then widened by their synonyms there;
+        # then the words as typed in summaries and steps too. A common word found in enough
+        # titles costs one pass; synonyms widen only a search that needs it.
+        passes = (("{title synonyms} : ", False), ("{title synonyms} : ", True), ("", False))
         ids: list[str] = []
         for any_word in (False, True):
-            expression = _match_expression(query, any_word=any_word)
-            if expression is None:
-                return []
-            ids = self._ranked(f"{{title synonyms}} : ({expression})", language, limit)
-            if len(ids) < limit:
-                for procedure_id in self._ranked(expression, language, limit):
+            done: set[str] = set()
+            for columns, widened in passes:
+                expression = _match_expression(units, any_word=any_word, widened=widened)
+                if expression is None or len(ids) >= limit:
+                    continue
+                match = f"{columns}({expression})"
+                if match in done:
+                    continue
+                done.add(match)
+                for procedure_id in self._ranked(match, language, limit):
                     if procedure_id not in ids:
                         ids.append(procedure_id)
-                ids = ids[:limit]
+            ids = ids[:limit]
             if ids:
                 break
         if not ids:
-            return []
+            return SearchAnswer([])
         marks = ",".join("?" * len(ids))
         found = {
             item.id: item
@@ -364,7 +513,25 @@ class Catalog:
                 f"SELECT document FROM procedures WHERE id IN ({marks})", ids, language
             )
         }
-        return [found[i] for i in ids if i in found]
+        procedures = [found[i] for i in ids if i in found]
+        meant = None
+        if any(unit.meant for unit in units) and procedures:
+            meant = " ".join(
+                _spelt_as_in(unit.meant or unit.typed, procedures[0], prefix=not unit.meant)
+                for unit in units
+            )
+        return SearchAnswer(procedures, meant)
+
+
+def _spelt_as_in(term: str, item: ProcedureSummary, *, prefix: bool) -> str:
+    """`term` (an indexed word, without accents) as the found procedure spells it, if it does;
+    with `prefix`, the first of its words that starts with `term` ("traitan" -> "traitant")."""
+    wanted = fold(term)
+    for word in _WORD.findall(f"{item.title} {item.summary}"):
+        folded = fold(word)
+        if folded == wanted or (prefix and folded.startswith(wanted)):
+            return word if word.isupper() else word.lower()
+    return term
 
 
 def search_index_is_current(store: Store) -> bool:

@@ -82,6 +82,10 @@ def test_the_wheel_installs_one_top_level_name_and_its_catalogs(wheel: Path, tmp
             assert f"pasapas/app/locales/{language}/LC_MESSAGES/pasapas.mo" in names, language
         assert "pasapas/app/content/builtin/carte-vitale.json" in names
         assert "pasapas/accessibility/speech_worker.py" in names
+        # The data the voice and the search read: pronunciations and synonyms per language.
+        for language in ("fr", "ar"):
+            assert f"pasapas/accessibility/pronunciations/{language}.json" in names, language
+            assert f"pasapas/app/content/synonyms/{language}.json" in names, language
         assert not any(name.endswith(".po") for name in names)
         archive.extract("pasapas/app/locales/ar/LC_MESSAGES/pasapas.mo", tmp_path)
     with (tmp_path / "pasapas/app/locales/ar/LC_MESSAGES/pasapas.mo").open("rb") as handle:
