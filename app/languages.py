@@ -8,6 +8,7 @@ staff choose the default one and which ones visitors see (`Settings.language`,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -30,8 +31,15 @@ NATIVE_NAMES = {
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 _FSI, _PDI = "\u2068", "\u2069"  # Unicode "first strong isolate" and "pop directional isolate"
+_LRI = "\u2066"  # "left-to-right isolate"
 _RLM, _LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
-_MARKS = str.maketrans("", "", _FSI + _PDI + _RLM + _LRM)
+_WJ = "\u2060"  # word joiner (invisible): here, marks the no-break spaces put in a name
+_KEPT_SPACE = f"{_WJ}\u00a0{_WJ}"  # a no-break space, marked so that it can be taken out again
+_MARKS = str.maketrans("", "", _FSI + _PDI + _LRI + _RLM + _LRM + _WJ)
+# A French name kept on one line inside a right-to-left sentence ("(Assurance Maladie)"): up to
+# this many words and characters; a longer run wraps like any text.
+KEPT_WORDS, KEPT_CHARS = 3, 24
+_TOKENS = re.compile(r"[()\[\]{}«»]|\s+|[^\s()\[\]{}«»]+")
 
 
 def native_name(code: str) -> str:
@@ -86,13 +94,60 @@ def directed(text: str, language: str) -> str:
         (kind for kind in map(unicodedata.bidirectional, text) if kind in ("L", "R", "AL")), ""
     )
     if is_rtl(language):
+        text = isolate_left_to_right(text)
         return _RLM + text if first == "L" else text
     return _LRM + text if first in ("R", "AL") else text
 
 
+def _left_to_right(word: str) -> bool:
+    kinds = {unicodedata.bidirectional(char) for char in word}
+    return "L" in kinds and not kinds & {"R", "AL"}
+
+
+def isolate_left_to_right(text: str) -> str:
+    """Each run of left-to-right words inside a right-to-left text ("carte Vitale", "ameli.fr",
+    "Assurance Maladie") wrapped in a left-to-right isolate, so that the brackets and words
+    around it keep their right-to-left order; a short run (a name) is also kept on one line,
+    so that "(Assurance Maladie)" is never cut into "Assurance)" and "(Maladie" by the wrap.
+    The brackets stay outside the isolate and so take the sentence's direction; line breaking
+    keeps an opening bracket with the word after it and a closing one with the word before."""
+    tokens = _TOKENS.findall(text)
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        if not _left_to_right(tokens[index]):
+            out.append(tokens[index])
+            index += 1
+            continue
+        words = [tokens[index]]
+        index += 1
+        # The run goes on over single spaces to the next left-to-right word.
+        while (
+            index + 1 < len(tokens) and tokens[index] == " " and _left_to_right(tokens[index + 1])
+        ):
+            words.append(tokens[index + 1])
+            index += 2
+        # Punctuation before the first letter and after the last one ("ameli.fr،") is the
+        # sentence's, not the name's: it stays outside, where the right-to-left text puts it.
+        lead, words[0] = _split_at(words[0], first=True)
+        words[-1], tail = _split_at(words[-1], first=False)
+        short = len(words) <= KEPT_WORDS and sum(map(len, words)) + len(words) <= KEPT_CHARS
+        joiner = _KEPT_SPACE if short else " "
+        out.append(f"{lead}{_LRI}{joiner.join(words)}{_PDI}{tail}")
+    return "".join(out)
+
+
+def _split_at(word: str, *, first: bool) -> tuple[str, str]:
+    """(punctuation, rest) for the start of `word`, or (rest, punctuation) for its end."""
+    strong = [i for i, char in enumerate(word) if unicodedata.bidirectional(char) in ("L", "EN")]
+    if first:
+        return word[: strong[0]], word[strong[0] :]
+    return word[: strong[-1] + 1], word[strong[-1] + 1 :]
+
+
 def strip_isolates(text: str) -> str:
     """The text without bidi isolates and marks (for the voice and for logs)."""
-    return text.translate(_MARKS)
+    return text.replace(_KEPT_SPACE, " ").translate(_MARKS)
 
 
 def valid_offer(default: object, offered: object) -> tuple[str, tuple[str, ...]]:

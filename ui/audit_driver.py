@@ -1,5 +1,6 @@
 """Builds the real kiosk offscreen and puts every registered screen in each of its states, in
-every theme and text size, for the accessibility audit and for screenshots.
+every theme and text size, for the accessibility audit and for screenshots; then renders the
+visitor's states at each kiosk screen size (`audit_sizes`).
 
 Steps are audited kind by kind from sample procedures made from the step kinds' specs
 (`kinds.sample_procedure`), one per kind of `STEP_KINDS`, with texts taken from the procedures in
@@ -19,7 +20,13 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
-from pasapas.accessibility.audit import AuditResult, audit_widget_tree
+from pasapas.accessibility.audit import (
+    RULE_FOCUS_SPEECH,
+    AuditResult,
+    Violation,
+    audit_geometry,
+    audit_widget_tree,
+)
 from pasapas.accessibility.themes import THEMES
 from pasapas.app.content.kinds import STEP_KINDS, sample_procedure
 from pasapas.app.content.model import Procedure, StepKind, Text
@@ -33,6 +40,11 @@ from pasapas.app.staff import StaffDisplay
 
 AUDIT_SCALES = (100, 200)
 WINDOW_SIZE = (1280, 800)
+# What a visitor sees is also rendered at each kiosk screen size, landscape and portrait, with and
+# without a visible scroll bar: in French at the largest text, and in Arabic (right to left) at
+# 200 %, the visitor's screens only (staff screens are audited at 1280 x 800).
+GEOMETRY_SIZES = ((1280, 800), (1024, 768), (1080, 1920))
+GEOMETRY_PASSES = (("fr", 300), ("ar", 200))
 
 
 VISITOR_QUERY = "carte vitale"  # what a visitor types in the search field (not interface text)
@@ -213,6 +225,84 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
     yield "inactivity-warning", warning
 
 
+def spoken_while(change: Callable[[], None]) -> list[str]:
+    """What self-voicing said while the program changed the screen (`change`, then the layout
+    settling): a program-made focus move that speaks cuts what the screen reads aloud."""
+    from pasapas.ui import widgets
+
+    said: list[str] = []
+    before = widgets.speak_label
+
+    def record(text: str, language: str | None = None) -> None:
+        said.append(text)
+
+    widgets.speak_label = record
+    try:
+        change()
+        settle()
+    finally:
+        if widgets.speak_label is record:
+            widgets.speak_label = before
+    return said
+
+
+def _spoke(window, where: str, said: list[str]) -> AuditResult:
+    result = AuditResult(checks=1)
+    if said:
+        focused = window.focusWidget()
+        widget = type(focused).__name__ if focused is not None else "-"
+        result.violations.append(
+            Violation(where, widget, RULE_FOCUS_SPEECH, "said " + " / ".join(map(repr, said)))
+        )
+    return result
+
+
+def _pages(window) -> list:
+    from pasapas.ui.widgets import ScrollPage
+
+    return [page for page in window.findChildren(ScrollPage) if page.isVisible()]
+
+
+def audit_sizes(
+    language: str, scale: int, progress: Callable[[str], None] | None = None
+) -> AuditResult:
+    """Every visitor state in `language` at `scale` %, at each of `GEOMETRY_SIZES`, as laid out
+    and again with the scroll bar of each page shown: glyphs inside their widget and the visible
+    page, the way on in sight, overlays opaque, no focus move of the program spoken."""
+    result = AuditResult()
+    prefs = replace(Preferences(), text_size=scale)
+    with demo_window(language) as window:
+        window.set_prefs(prefs)
+        states = [
+            (label, show)
+            for label, show in screen_states(window)
+            if not (label in window.screens and is_staff_screen(window, label))
+        ]
+        for width, height in GEOMETRY_SIZES:
+            window.resize(width, height)
+            settle()
+            for label, show in states:
+                where = f"{label} [{width}x{height}, {scale}%, {language}]"
+                result.add(_spoke(window, where, spoken_while(show)))
+                result.add(audit_geometry(window, where))
+                # The same with the scroll bar shown, where the page did not need it: the
+                # page is narrower, and in Arabic the bar is on the left.
+                pages = _pages(window)
+                forced = [page for page in pages if not page.verticalScrollBar().isVisible()]
+                for page in forced:
+                    page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+                if forced:
+                    settle()
+                    result.add(audit_geometry(window, where.replace("]", ", scroll bar]")))
+                    for page in forced:
+                        page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+                window.inactivity.overlay.hide()
+                if progress is not None:
+                    progress(where)
+    QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    return result
+
+
 def run_audit(language: str = "fr", progress: Callable[[str], None] | None = None) -> AuditResult:
     """Every state of every screen in every theme at 100 % and 200 % in `language`; then, from
     French, every state again in Arabic (right to left) at 100 % and 200 %, and in each other
@@ -231,19 +321,25 @@ def run_audit(language: str = "fr", progress: Callable[[str], None] | None = Non
                 for scale in scales:
                     prefs = replace(Preferences(), theme=theme_id, text_size=scale)
                     window.set_prefs(prefs)
-                    display = StaffDisplay(
-                        text_size=scale, theme=theme_id, language=pass_language
-                    )
+                    display = StaffDisplay(text_size=scale, theme=theme_id, language=pass_language)
                     for label, show in screen_states(window):
-                        window.wipe_visit()
-                        window.set_prefs(prefs)
                         if label in window.screens and is_staff_screen(window, label):
+                            window.wipe_visit()
+                            window.set_prefs(prefs)
                             show_as_staff(window, label, display)
                         else:
-                            if window.staff_session is not None:
-                                window.staff_logout()
+
+                            def visit(show=show, prefs=prefs) -> None:
+                                # The end of the last visit (as after an idle wipe), then this
+                                # state: the program's own moves, none of which may speak.
+                                window.wipe_visit()
+                                if window.staff_session is not None:
+                                    window.staff_logout()
                                 window.set_prefs(prefs)
-                            show()
+                                show()
+
+                            said = spoken_while(visit)
+                            result.add(_spoke(window, f"{label} [{theme_id}, {scale}%]", said))
                         settle(app)
                         tag = f", {pass_language}" if pass_language != language else ""
                         where = f"{label} [{theme_id}, {scale}%{tag}]"
@@ -251,6 +347,9 @@ def run_audit(language: str = "fr", progress: Callable[[str], None] | None = Non
                         window.inactivity.overlay.hide()
                         if progress is not None:
                             progress(where)
+    if language == "fr":
+        for pass_language, scale in GEOMETRY_PASSES:
+            result.add(audit_sizes(pass_language, scale, progress))
     QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     set_language(language)  # the report is in the language asked for
     return result
@@ -309,3 +408,62 @@ def screenshot(
         if not image.save(str(out), "PNG"):
             raise PasapasError(_("Impossible d'écrire l'image {path}.").format(path=out))
     return out
+
+
+# The pictures docs/screenshots shows (issue 10 §5), each at 1280 x 800: name -> (language,
+# text size %, what is put on screen). Taken again with `docs_screenshots(folder)`.
+DOCS_PROCEDURE = "carte-vitale"  # its first step is a question
+
+
+def _question(window) -> None:
+    procedure = window.kiosk.procedure(DOCS_PROCEDURE)
+    open_step(window, procedure.id, procedure.start)
+
+
+def _keyboard(window) -> None:
+    window.go("home")
+    home = window.screens["home"]
+    home.search.setFocus()
+    settle()
+    if not home.keyboard.isVisible():
+        home.keyboard_button.click()
+
+
+def _stop_question(window) -> None:
+    _question(window)
+    settle()
+    window.screens[window.current_screen].ask_to_stop()
+
+
+def _warning_over_step(window) -> None:
+    _question(window)
+    settle()
+    guard = window.inactivity
+    guard.overlay.retranslate(guard.warning_seconds)
+    guard.overlay.setGeometry(window.rect())
+    guard.overlay.show()
+    guard.overlay.raise_()
+
+
+DOCS_SHOTS: dict[str, tuple[str, int, Callable]] = {
+    "step-question-300.png": ("fr", 300, _question),
+    "step-question-ar-200.png": ("ar", 200, _question),
+    "keyboard-ar.png": ("ar", 100, _keyboard),
+    "stop-confirmation.png": ("fr", 200, _stop_question),
+    "inactivity-over-step.png": ("fr", 200, _warning_over_step),
+}
+
+
+def docs_screenshots(folder: Path) -> list[Path]:
+    """Render the documentation's pictures of `DOCS_SHOTS` into `folder`."""
+    written = []
+    for name, (language, scale, show) in DOCS_SHOTS.items():
+        with demo_window(language) as window:
+            window.set_prefs(replace(Preferences(), text_size=scale))
+            show(window)
+            settle()
+            out = Path(folder) / name
+            window.grab().save(str(out), "PNG")
+            written.append(out)
+    QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    return written

@@ -12,6 +12,7 @@ from pasapas.app.languages import (
     directed,
     is_rtl,
     native_name,
+    strip_isolates,
     valid_offer,
 )
 
@@ -28,8 +29,9 @@ def test_every_supported_language_has_a_kept_name():
 
 
 def test_directed_marks_only_lines_that_start_the_wrong_way():
-    assert directed("RSA هو", "ar") == "\u200fRSA هو"
-    assert directed("هو RSA", "ar") == "هو RSA"
+    assert directed("RSA هو", "ar") == "\u200f\u2066RSA\u2069 هو"
+    assert strip_isolates(directed("RSA هو", "ar")) == "RSA هو"
+    assert directed("هو RSA", "ar") == "هو \u2066RSA\u2069"  # isolated, no mark needed
     assert directed("Bonjour", "fr") == "Bonjour"
     assert directed("مرحبا Bonjour", "fr") == "\u200eمرحبا Bonjour"
 
