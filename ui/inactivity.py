@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QInputEvent
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QVBoxLayout, QWidget
 
 from pasapas.app.i18n import _, ngettext
+from pasapas.ui.style import frame_stylesheet
 from pasapas.ui.voice import announce
-from pasapas.ui.widgets import BigButton, label
+from pasapas.ui.widgets import BigButton, ScrollPage, label
 
 _ACTIVITY = frozenset(
     {
@@ -35,9 +36,18 @@ class InactivityOverlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("inactivity")
+        # Opaque: the window's background colour, painted from the style sheet, over everything
+        # (a see-through warning lets the step's text collide with its own).
+        self.setProperty("role", "overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 64, 64, 64)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # At 300 % on a small screen the warning scrolls rather than being cut.
+        self.page = ScrollPage()
+        outer.addWidget(self.page)
+        layout = self.page.body_layout
+        layout.setContentsMargins(64, 48, 64, 48)
         layout.addStretch(1)
         self.question = label("", "title")
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -47,13 +57,29 @@ class InactivityOverlay(QWidget):
         self.button = BigButton(role="primary")
         self.button.setObjectName("still-here")
         self.button.setMinimumHeight(120)
+        self.button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.question)
         layout.addWidget(self.countdown)
-        layout.addWidget(self.button)
         layout.addStretch(1)
+        # The answer never scrolls away: under the words, on the screen at every size.
+        row = QVBoxLayout()
+        row.setContentsMargins(64, 8, 64, 32)
+        row.addWidget(self.button)
+        outer.addLayout(row)
+        self._scale = 0.0
         self.hide()
 
+    def fit_text_size(self) -> None:
+        """The visitor's text size, up to 200 % here: the question, the countdown and the
+        button fit together even on a small screen."""
+        size = self.font().pixelSize()
+        scale = size / 26 if size > 0 else 1.0
+        if abs(scale - self._scale) > 0.01:
+            self._scale = scale
+            self.setStyleSheet(frame_stylesheet(scale, cap=2.0))
+
     def retranslate(self, seconds: int) -> None:
+        self.fit_text_size()
         self.question.setText(_("Êtes-vous toujours là ?"))
         self.countdown.setText(
             ngettext(

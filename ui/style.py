@@ -18,7 +18,14 @@ def stylesheet(
     def px(value: int) -> int:
         return round(value * scale)
 
+    def heading(value: int) -> int:
+        # Headings grow like the body, but their extra size stops growing past 150 %: at 300 %
+        # a title is still the largest text without pushing the step's answers off the window.
+        return round(BODY_PX * scale + (value - BODY_PX) * min(scale, 1.5))
+
     family = ", ".join(f'"{f}"' for f in families)
+    # The scroll bar is also where the big "more below" and "back up" arrows sit, at its ends.
+    bar = round(MIN_TARGET_PX * min(max(scale, 1.0), 1.25))
     t = theme
     return f"""
     QWidget {{
@@ -27,8 +34,8 @@ def stylesheet(
         color: {t.text};
         background: {t.window};
     }}
-    QLabel[role="title"] {{ font-size: {px(TITLE_PX)}px; font-weight: bold; }}
-    QLabel[role="subtitle"] {{ font-size: {px(SUBTITLE_PX)}px; font-weight: bold; }}
+    QLabel[role="title"] {{ font-size: {heading(TITLE_PX)}px; font-weight: bold; }}
+    QLabel[role="subtitle"] {{ font-size: {heading(SUBTITLE_PX)}px; font-weight: bold; }}
     QLabel[role="muted"] {{ color: {t.muted}; }}
     QLabel[role="error"] {{
         color: {t.warning_text}; background: {t.warning};
@@ -50,6 +57,12 @@ def stylesheet(
         border-color: {t.primary};
     }}
     QPushButton[role="primary"] QLabel {{ color: {t.primary_text}; background: {t.primary}; }}
+    QPushButton[role="stop"] {{
+        color: {t.warning_text}; background: {t.warning}; border: 3px solid {t.warning_text};
+    }}
+    QPushButton:checked {{ color: {t.button_text}; background: {t.button}; }}
+    QPushButton[role="primary"]:checked {{ color: {t.primary_text}; background: {t.primary}; }}
+    QWidget[role="overlay"] {{ background: {t.window}; }}
     QPushButton:disabled {{ color: {t.muted}; background: {t.window}; border-style: dashed; }}
     QPushButton:focus, QLineEdit:focus, QCheckBox:focus, QRadioButton:focus {{
         border: {FOCUS_PX}px solid {t.focus};
@@ -83,7 +96,13 @@ def stylesheet(
     }}
     QProgressBar::chunk {{ background: {t.text}; }}
     QScrollArea {{ border: none; }}
-    QScrollBar:vertical {{ width: {px(24)}px; background: {t.window}; }}
+    QScrollBar:vertical {{
+        width: {bar}px; background: {t.window}; margin: {bar}px 0px {bar}px 0px;
+    }}
+    QPushButton[role="scroll"] {{
+        min-height: 0px; min-width: 0px; padding: 0px; font-size: {round(bar * 0.6)}px;
+        font-weight: bold; border-radius: 8px;
+    }}
     QScrollBar::handle:vertical {{ background: {t.muted}; min-height: 40px; border-radius: 6px; }}
     """
 
@@ -97,4 +116,25 @@ def bar_stylesheet(scale: float) -> str:
         padding: 4px 16px;
     }}
     QLabel {{ font-size: {round(BODY_PX * 0.8 * scale)}px; }}
+    """
+
+
+FRAME_CAP = 1.5  # how far the fixed frame of a screen (bars, keys) grows with the text size
+
+
+def frame_stylesheet(scale: float, cap: float = FRAME_CAP) -> str:
+    """Sizes only (colours come from the window) for the fixed parts of a screen that must stay
+    on it at every text size: the step's action bar and header, the on-screen keyboard, the
+    "more below" controls. They grow with the text, up to `cap`."""
+    size = min(scale, cap)
+    body = round(BODY_PX * size)
+    return f"""
+    QPushButton {{
+        font-size: {body}px; min-height: {round(MIN_TARGET_PX * size)}px;
+        min-width: {MIN_TARGET_PX}px; padding: 4px 16px;
+    }}
+    QLabel {{ font-size: {body}px; }}
+    QLabel[role="subtitle"] {{ font-size: {round(SUBTITLE_PX * size)}px; font-weight: bold; }}
+    QLabel[role="title"] {{ font-size: {round(TITLE_PX * size)}px; font-weight: bold; }}
+    QProgressBar {{ min-height: {round(12 * size)}px; max-height: {round(12 * size)}px; }}
     """

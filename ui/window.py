@@ -16,6 +16,7 @@ touch and goes back to visitor mode after the site's `staff_mode_minutes`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -49,8 +50,9 @@ from pasapas.ui.passphrase_dialog import ask_passphrase
 from pasapas.ui.screens import Screen, load_screens
 from pasapas.ui.staff_bar import StaffBar
 from pasapas.ui.style import stylesheet
-from pasapas.ui.voice import SpeechEngine, Voice, announce
+from pasapas.ui.voice import SpeechEngine, Voice, announce, expose_titles_as_headings
 
+_log = logging.getLogger("pasapas.voice")
 LABEL_DELAY_MS = 150
 UPKEEP_INTERVAL_MS = 60 * 60 * 1000  # the retention purge is looked at every hour
 STAFF_CHECK_MS = 5_000  # how often the staff session's idle delays are looked at
@@ -116,6 +118,7 @@ class KioskWindow(QMainWindow):
         self._may_close = False
         apply_language(settings.language)  # each visit starts in the kiosk's default language
         self.setWindowTitle(_("Pas à pas"))
+        self._name_window()
         self.font_families = load_fonts()
         self._changing_screen = False
         self._pending_label = ""
@@ -127,6 +130,7 @@ class KioskWindow(QMainWindow):
 
         # Voice and display: what a visitor may change, reset for the next visitor.
         self.voice = Voice(speech)
+        self._voice_fault = ""  # the engine's last trouble report, for staff only
         self.voice.status_changed.connect(self._voice_status)
         self.access_bar = AccessBar(
             on_voice=lambda: self.set_prefs(self.prefs.toggled_voice()),
@@ -167,6 +171,8 @@ class KioskWindow(QMainWindow):
         self.apply_prefs()
         self.access_bar.language_button.setVisible(len(settings.languages) > 1)
         widgets.speak_label = self._speak_label
+        self._visitor_keys = widgets.VisitorKeys(self)  # which focus moves are the visitor's
+        expose_titles_as_headings()
         if speech is not None and speech.status:
             self._voice_status(speech.status)
         self.screens: dict[str, Screen] = {}
@@ -223,6 +229,7 @@ class KioskWindow(QMainWindow):
         self.voice.set_enabled(self.prefs.voice)
         self.voice.set_rate(self.prefs.rate)
         self.access_bar.show_state(self.prefs)
+        self._show_audio_fault()  # a visitor who turned the voice off is not told about sound
 
     def _apply_look(self, theme_id: str, scale: float) -> None:
         from pasapas.accessibility.themes import theme
@@ -265,10 +272,18 @@ class KioskWindow(QMainWindow):
         self.visit.set_language(language)
         self._show_language(language)
 
+    def _name_window(self) -> None:
+        """What screen readers call the kiosk: its name, never the interpreter's path."""
+        self.setAccessibleName(_("Pas à pas"))
+        self.setAccessibleDescription(
+            _("Une borne pour faire ses démarches pas à pas, à voix haute et en grand.")
+        )
+
     def _show_language(self, language: str) -> None:
         apply_language(language)
         self.voice.forget()  # what was said in the old language is not what "Repeat" repeats
         self.setWindowTitle(_("Pas à pas"))
+        self._name_window()
         self.access_bar.show_state(self.prefs)
         self.inactivity.retranslate()
         current = self.screens.get(self.current_screen)
@@ -312,13 +327,19 @@ class KioskWindow(QMainWindow):
             self.go("language", back_to=self.current_screen)
 
     def _speak_label(self, text: str, language: str | None = None) -> None:
-        # Qt moves the focus by itself when a screen hides the focused control: only a visitor's
-        # own Tab should make a control speak, never a screen change.
+        # Controls call this only for the visitor's own Tab, arrows or press-and-hold
+        # (`widgets.VisitorKeys`), never for a focus move the program makes (a hidden control,
+        # a screen change, a language switch, the unlock, the idle wipe).
         if not self._changing_screen:
             # Speak once the focus rests: Tab held down must not start and cut a voice per control.
             self._pending_label = text
             self._pending_label_language = language or self.language
             self._label_timer.start()
+
+    def _forget_pending_label(self) -> None:
+        """A label the visitor tabbed to just before a screen change is not said after it."""
+        self._label_timer.stop()
+        self._pending_label = ""
 
     def _speak_pending_label(self) -> None:
         if self._pending_label:
@@ -326,7 +347,29 @@ class KioskWindow(QMainWindow):
             self._pending_label = ""
 
     def _voice_status(self, message: str) -> None:
-        self.access_bar.show_notice(message)
+        """The engine reported trouble (or that it works again). The visitor sees at most a
+        discreet, translated icon (only while their voice is on); the engine's own words go to
+        staff (staff home) and to the log: never to the visitor's screen."""
+        if message and message != self._voice_fault:
+            _log.warning("speech engine: %s", message)
+        elif not message and self._voice_fault:
+            _log.info("speech engine: working again")
+        self._voice_fault = message
+        self._show_audio_fault()
+        staff_home = self.screens.get("staff_home") if hasattr(self, "screens") else None
+        if staff_home is not None and hasattr(staff_home, "show_voice_status"):
+            staff_home.show_voice_status(message)
+
+    def _show_audio_fault(self) -> None:
+        fault = bool(self._voice_fault) and self.prefs.voice
+        set_fault = getattr(self.access_bar, "set_audio_fault", None)
+        if set_fault is not None:
+            set_fault(fault)
+
+    @property
+    def voice_status(self) -> str:
+        """The speech engine's own words about its trouble ("" when it works): for staff."""
+        return self._voice_fault
 
     # -- what screens ask for ---------------------------------------------------------------
 
@@ -413,6 +456,7 @@ class KioskWindow(QMainWindow):
             screen = self.screens[name]
         if name != self.current_screen:
             # What the last screen was saying no longer applies; a reading screen starts anew.
+            self._forget_pending_label()
             self.voice.stop()
         self._show_mode(name)
         try:
@@ -428,12 +472,23 @@ class KioskWindow(QMainWindow):
         self.current_screen = name
         if not self.is_staff_area(name):
             self._visitor_screen = name
+        # One focus change per screen change: the new screen's control takes the focus before the
+        # old screen hides (else Qt moves it to the next control in the chain, then to the new
+        # page's last one, then to the target: a screen reader would speak each).
+        focus = screen.first_focus()
+        if focus is not None and self._focus_inside(self.stack.currentWidget()):
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
         self.stack.setCurrentWidget(screen)
         if retranslate:
             screen.retranslate()  # visible now: its content follows the language too
         focus = screen.first_focus()
-        if focus is not None:
+        if focus is not None and QApplication.focusWidget() is not focus:
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @staticmethod
+    def _focus_inside(widget: QWidget | None) -> bool:
+        focused = QApplication.focusWidget()
+        return widget is not None and focused is not None and widget.isAncestorOf(focused)
 
     def resume(self, name: str) -> None:
         """Show `name` again as it was left (back from the language picker): same procedure, same
@@ -947,15 +1002,19 @@ class KioskWindow(QMainWindow):
     def _forget_visit(self) -> None:
         language_was = self.visit.language
         prefs_were = self.prefs
-        self._label_timer.stop()  # a label focused just before the wipe is not said after it
-        self._pending_label = ""
+        self._forget_pending_label()  # a label focused just before the wipe is not said after
         self.visit.wipe()
         for screen in self.screens.values():
             screen.wipe()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
-        self.voice.forget()
+        self.voice.new_visit()
+        self.access_bar.close_panel()  # the next visitor never finds "Affichage et voix" open
+        set_fault = getattr(self.access_bar, "set_audio_fault", None)
+        if set_fault is not None:  # the last visitor's opened note does not stay open
+            set_fault(False)
+            self._show_audio_fault()
         if self.prefs != prefs_were:
             self.apply_prefs()
         if self.visit.language != language_was and not self._staff_mode:
@@ -1008,6 +1067,7 @@ class KioskWindow(QMainWindow):
         self.voice.stop()
         if widgets.speak_label == self._speak_label:
             widgets.speak_label = None
+        self._visitor_keys.close()
         if self._sync_runner is not None:
             self._sync_runner.stop()
         self.inactivity.stop()

@@ -95,9 +95,15 @@ def test_a_missing_translation_shows_french_marked_and_read_by_the_french_voice(
     assert step_screen.progress_label.text().startswith("Крок")  # the interface stays Ukrainian
     parts = speech.spoken()[-1]
     languages = [language for _text, language in parts]
-    assert languages == ["uk", "fr"]  # the note in the visitor's voice, then French in French
+    # The note in the visitor's voice, French content in French, then where to touch next.
+    assert languages == ["uk", "fr", "uk"]
     assert parts[1][0].startswith(french_title)
     assert "Крок" not in parts[1][0]  # no Ukrainian sentence read by the French voice
+    guidance = (  # a question step: where the answers are; any other: where Next is
+        gettext_in("uk", "Pour répondre, touchez le grand bouton de votre réponse."),
+        gettext_in("uk", "Pour continuer, touchez le grand bouton Suivant, en bas à droite."),
+    )
+    assert parts[2][0].endswith(guidance)
 
 
 def test_the_home_screen_lists_languages_in_their_own_names_and_switches_in_place(qtbot, voiced):

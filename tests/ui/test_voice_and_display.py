@@ -50,10 +50,14 @@ def test_repeat_reads_the_step_again(qtbot, voiced, speech):
 
 def test_leaving_the_steps_cuts_the_speech(qtbot, voiced, speech):
     step = start(qtbot, voiced)
+    title = step.title.text()
+    qtbot.mouseClick(step.quit_button, Qt.MouseButton.LeftButton)  # "Voulez-vous arrêter ?"
     speech.calls.clear()
-    qtbot.mouseClick(step.quit_button, Qt.MouseButton.LeftButton)
-    assert ("stop",) in speech.calls
-    assert speech.said() == []
+    qtbot.mouseClick(step.stop_confirmation.yes_button, Qt.MouseButton.LeftButton)
+    assert voiced.current_screen == "home"
+    assert speech.calls[0] == ("stop",)  # the step's reading is cut before home speaks
+    assert all(title not in text for text in speech.said())
+    assert "Pas à pas" in speech.said()[-1]  # home introduces itself
 
 
 def test_voice_off_stops_at_once_and_reads_nothing_more(qtbot, voiced, speech):
@@ -101,15 +105,62 @@ def test_press_and_hold_says_the_label_without_pressing(qtbot, voiced, speech):
     assert voiced.current_screen == "theme"
 
 
-def test_no_voice_engine_shows_a_notice_and_the_kiosk_still_works(qtbot, make_window, kiosk):
-    silent = RecordingSpeech(status="Voix indisponible : pas de carte son.")
+RAW_FAULT = "audio open error: No such file or directory"
+
+
+def visible_texts(window):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    found = []
+    for widget in window.findChildren(QLabel) + window.findChildren(QAbstractButton):
+        if widget.isVisible():
+            found += [widget.text(), widget.accessibleName(), widget.toolTip()]
+    return " | ".join(found)
+
+
+def test_an_audio_fault_is_a_discreet_translated_icon_never_the_engines_words(
+    qtbot, make_window, kiosk
+):
+    silent = RecordingSpeech(status=RAW_FAULT)
     window = make_window(kiosk, speech=silent)
-    notice = window.access_bar.notice
-    assert notice.isVisible()
-    assert "Voix indisponible" in notice.text()
+    fault = window.access_bar.audio_fault_button
+    assert fault.isVisible()
+    assert fault.accessibleName() == "Le son ne fonctionne pas : demandez à un bénévole"
+    assert "audio open" not in visible_texts(window)
     step = start(qtbot, window)
     qtbot.mouseClick(step.next_button, Qt.MouseButton.LeftButton)
     assert window.current_screen == "step"
+    assert "audio open" not in visible_texts(window)
+    # Voice off: the visitor expects no sound, and is not told about it.
+    qtbot.mouseClick(window.access_bar.voice_button, Qt.MouseButton.LeftButton)
+    assert not fault.isVisible()
+
+
+def test_an_audio_fault_reaches_staff_and_the_log_and_not_the_next_visit(
+    qtbot, make_window, kiosk, caplog
+):
+    import logging
+
+    silent = RecordingSpeech(status="")
+    window = make_window(kiosk, speech=silent)
+    with caplog.at_level(logging.WARNING, logger="pasapas.voice"):
+        window.voice.report_status(RAW_FAULT)  # from the engine's thread, in real life
+        qtbot.waitUntil(lambda: window.access_bar.audio_fault_button.isVisible(), timeout=2000)
+    assert RAW_FAULT in caplog.text
+    assert window.voice_status == RAW_FAULT
+    window.set_language("ar")
+    qtbot.mouseClick(window.access_bar.audio_fault_button, Qt.MouseButton.LeftButton)
+    assert window.access_bar.audio_fault_note.isVisible()  # opened by this visitor
+    window.wipe_visit()
+    # The next visitor: French again, the note closed, the icon named in French.
+    assert not window.access_bar.audio_fault_note.isVisible()
+    assert window.access_bar.audio_fault_button.accessibleName().startswith("Le son")
+    staff_home = window.screens["staff_home"]
+    staff_home.show_voice_status(window.voice_status)
+    assert RAW_FAULT in staff_home.voice_status.text()
+    assert "audio open" not in visible_texts(window)  # staff home is not shown to the visitor
+    window.voice.report_status("")  # the engine works again: the icon goes
+    qtbot.waitUntil(lambda: not window.access_bar.audio_fault_button.isVisible(), timeout=2000)
 
 
 def test_text_size_cycles_through_the_presets_and_the_page_reflows(qtbot, voiced):

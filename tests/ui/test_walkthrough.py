@@ -106,7 +106,9 @@ def test_back_on_the_first_step_returns_to_the_overview_without_ending_the_visit
 def test_stop_button_ends_the_visit_as_abandoned_and_goes_home(qtbot, window, kiosk):
     window.go("overview", procedure="carte-vitale")
     qtbot.mouseClick(window.screens["overview"].start_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(window.screens["step"].quit_button, Qt.MouseButton.LeftButton)
+    step = window.screens["step"]
+    qtbot.mouseClick(step.quit_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(step.stop_confirmation.yes_button, Qt.MouseButton.LeftButton)
     assert window.current_screen == "home"
     assert window.walk is None
     assert kiosk.visits.stats().abandoned == 1

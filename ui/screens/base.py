@@ -26,6 +26,14 @@ class Navigator(Protocol):
     def language(self) -> str: ...
 
     @property
+    def voice(self) -> Any:
+        """The window's `ui.voice.Voice`: what was read, the hints given this visit, the engine."""
+
+    @property
+    def voice_status(self) -> str:
+        """The voice engine's trouble in its own words, for staff screens only ("" when fine)."""
+
+    @property
     def walk(self) -> Walk | None: ...
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QWidget
 
 from pasapas.app.i18n import _
@@ -11,6 +12,8 @@ from pasapas.app.languages import directed
 from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
+from pasapas.ui.style import BODY_PX, frame_stylesheet
+from pasapas.ui.voice import finish_hint, sentences
 from pasapas.ui.widgets import BigButton, FlowLayout, label
 
 
@@ -34,6 +37,7 @@ class FinishScreen(Screen):
 
         # Three long labels: at large sizes (and in Arabic script) they go on two lines.
         bar_box = QWidget()
+        self.bar_box = bar_box  # grows with the text up to 150 %: "home" stays on screen at 300 %
         bar = FlowLayout(bar_box)
         bar.setContentsMargins(48, 12, 48, 24)
         self.back_button = BigButton()
@@ -49,7 +53,21 @@ class FinishScreen(Screen):
         bar.addWidget(self.restart_button)
         bar.addWidget(self.home_button)
         outer.addWidget(bar_box)
+        self._scale = 0.0
         self.retranslate()
+        self._restyle_bar()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._restyle_bar()
+
+    def _restyle_bar(self) -> None:
+        size = self.font().pixelSize()
+        scale = size / BODY_PX if size > 0 else 1.0
+        if abs(scale - self._scale) >= 0.01:
+            self._scale = scale
+            self.bar_box.setStyleSheet(frame_stylesheet(scale))
 
     def retranslate(self) -> None:
         self.done.setText(_("✔  Vous avez terminé. Bravo !"))
@@ -71,9 +89,20 @@ class FinishScreen(Screen):
         self.text.setText(directed(step.text.get(used), used))
         lay_out(used, lang, self.title, self.text)
         self.page.to_top()
+        self.nav.read_aloud_parts(self.spoken_parts(), announce_to=self.title)
+
+    def spoken_parts(self) -> list[tuple[str, str]]:
+        """Well done, the end's title and text, and where to touch to finish."""
+        walk = self.nav.walk
+        if walk is None:
+            return []
+        step = walk.current
+        lang = self.nav.language
+        used = resolved([step.title, step.text, step.tip], lang)
         spoken = [(self.done.text(), lang), *note_parts(used, lang)]
-        spoken += [(self.title.text(), used), (self.text.text(), used)]
-        self.nav.read_aloud_parts(spoken, announce_to=self.title)
+        spoken += [(step.title.get(used), used), (step.text.get(used), used)]
+        spoken.append((finish_hint(), lang))
+        return sentences(spoken)
 
     def back(self) -> None:
         walk = self.nav.walk

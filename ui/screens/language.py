@@ -13,6 +13,7 @@ from pasapas.app.languages import name_in, native_name
 from pasapas.ui.content_text import lay_out
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
+from pasapas.ui.voice import language_hint, sentences
 from pasapas.ui.widgets import BigButton, WrapButton, add_shown, clear_layout, label
 
 CURRENT_MARK = "✓"
@@ -29,6 +30,9 @@ def language_button(code: str, current: str) -> WrapButton:
     )
     button.setObjectName(f"language-{code}")
     button.setAccessibleName(own)
+    # The chosen language is a state a screen reader says ("checked"), not only a description.
+    button.setCheckable(True)
+    button.setChecked(chosen)
     button.setAccessibleDescription(
         _("Langue choisie") if chosen else _("Choisir cette langue : {name}").format(name=detail)
     )
@@ -63,7 +67,7 @@ class LanguageScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(_("Choisissez votre langue"))
         self.back_button.set_text(_("← Retour"))
-        if self.isVisible():  # hidden, it is filled anew when it is shown
+        if self.isVisible() and not self._leaving:  # hidden, it is filled anew when shown
             self._fill()
 
     def enter(self, back_to: str = "", **params: Any) -> None:
@@ -71,7 +75,11 @@ class LanguageScreen(Screen):
             self.back_to = back_to
         self._fill()
         self.page.to_top()
-        self.nav.read_aloud(self.title.text(), self.nav.language, announce_to=self.title)
+        self.nav.read_aloud_parts(self.spoken_parts(), announce_to=self.title)
+
+    def spoken_parts(self) -> list[tuple[str, str]]:
+        lang = self.nav.language
+        return sentences([(self.title.text(), lang), (language_hint(), lang)])
 
     def _fill(self) -> None:
         clear_layout(self.choices)
@@ -84,9 +92,17 @@ class LanguageScreen(Screen):
             if code == current:
                 self._first = button
 
+    _leaving = False
+
     def choose(self, code: str) -> None:
-        self.nav.set_language(code)
-        self.go_back()
+        # Not filled again in the new language just before it goes: its buttons (the focused one
+        # among them) stay until the screen the visitor came from takes the focus, once.
+        self._leaving = True
+        try:
+            self.nav.set_language(code)
+            self.go_back()
+        finally:
+            self._leaving = False
 
     def go_back(self) -> None:
         self.nav.resume(self.back_to or "home")

@@ -13,6 +13,7 @@ from pasapas.app.languages import directed, isolate
 from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
+from pasapas.ui.voice import sentences, start_hint
 from pasapas.ui.widgets import BigButton, clear_layout, label
 
 
@@ -76,12 +77,26 @@ class OverviewScreen(Screen):
         self.procedure = self.nav.kiosk.procedure(procedure)
         self._fill(self.procedure)
         self.page.to_top()
+        self.nav.read_aloud_parts(self.spoken_parts(), announce_to=self.title)
+
+    def spoken_parts(self) -> list[tuple[str, str]]:
+        """What the voice reads: the title, what it is for, how long, what to prepare, and
+        where to touch to start."""
+        if self.procedure is None:
+            return []
+        procedure = self.procedure
         lang = self.nav.language
-        used = self.shown_language(self.procedure)
+        used = self.shown_language(procedure)
         spoken = note_parts(used, lang)
-        spoken += [(self.title.text(), used), (self.summary.text(), used)]
+        spoken += [(procedure.title.get(used), used), (procedure.summary.get(used), used)]
         spoken.append((self.duration.text(), lang))
-        self.nav.read_aloud_parts(spoken, announce_to=self.title)
+        spoken.append((self.documents_title.text(), lang))
+        if procedure.documents:
+            spoken += [(document.get(used), used) for document in procedure.documents]
+        else:
+            spoken.append((_("Rien à préparer."), lang))
+        spoken.append((start_hint(lang), lang))
+        return sentences(spoken)
 
     def shown_language(self, procedure: Procedure) -> str:
         texts = [procedure.title, procedure.summary, procedure.audience, *procedure.documents]

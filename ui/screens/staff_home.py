@@ -56,6 +56,10 @@ class StaffHomeScreen(Screen):
         self.last_visit = label("", "muted")
         self.last_visit.setObjectName("staff-last-visit")
         self.last_visit.hide()
+        # The speech engine's trouble, in its own words: for staff, never on visitor screens.
+        self.voice_status = label("", "error")
+        self.voice_status.setObjectName("staff-voice-status")
+        self.voice_status.hide()
         # The grid inside a column (as the home screen's tiles): wrapped tiles get their height.
         self.grid_box = QWidget()
         column = QVBoxLayout(self.grid_box)
@@ -65,6 +69,7 @@ class StaffHomeScreen(Screen):
         column.addLayout(self.grid)
         body.addWidget(self.title)
         body.addWidget(self.last_visit)
+        body.addWidget(self.voice_status)
         body.addWidget(self.grid_box)
         body.addStretch(1)
         self.tiles: dict[str, WrapButton] = {}
@@ -77,6 +82,16 @@ class StaffHomeScreen(Screen):
 
     def enter(self, **params: Any) -> None:
         self._fill()
+        self.show_voice_status(self.nav.voice_status)
+
+    def show_voice_status(self, cause: str) -> None:
+        """The kiosk's voice does not work: the engine's cause, for staff to act on."""
+        self.voice_status.setText(
+            _("La voix de la borne ne fonctionne pas : {cause}").format(cause=cause)
+            if cause
+            else ""
+        )
+        self.voice_status.setVisible(bool(cause))
 
     def visible_tiles(self) -> list[str]:
         return list(self.tiles)

@@ -1,8 +1,9 @@
 """One view per step kind: what a step of that kind adds to the step screen.
 
 The step screen (`ui/screens/step.py`) keeps the frame every step has: the procedure's title,
-"step k of n", the warning sign's place, the step's title, text and tip, and the Back, Stop and
-Next bar. It asks the view of the step's kind for the rest: what fills the answers area, whether
+"step k of n", the warning sign's place, the step's title, text and tip, Back and Stop in
+its header and Next in its bottom bar (where a question's answers also go when they fit). It
+asks the view of the step's kind for the rest: what fills the answers area, whether
 Next shows, which widget takes the focus first, what the sign above the title says, and what is
 read aloud before the title and after the tip. Each view is registered for its kind with
 `@register_step_view`; a test checks every kind of `pasapas.app.content.kinds.STEP_KINDS` has

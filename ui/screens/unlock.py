@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from pasapas.app.changes import Changes
 from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
+from pasapas.ui.style import BODY_PX, frame_stylesheet
 from pasapas.ui.widgets import BigButton, TextField, label
 
 
@@ -22,7 +23,7 @@ class UnlockScreen(Screen):
 
     def __init__(self, nav: Any) -> None:
         super().__init__(nav)
-        _outer, page = self._scrolling_page()
+        outer, page = self._scrolling_page()
         body = page.body_layout
         self.title = label("", "title")
         self.intro = label()
@@ -35,17 +36,30 @@ class UnlockScreen(Screen):
         self.button.clicked.connect(self.submit)
         self.message = label("", "error")
         self.message.hide()
-        for widget in (
-            self.title,
-            self.intro,
-            self.field_label,
-            self.field,
-            self.button,
-            self.message,
-        ):
+        for widget in (self.title, self.intro, self.field_label, self.field, self.message):
             body.addWidget(widget)
         body.addStretch(1)
+        # "Open" in a bar under the page, growing with the text up to 150 %: on screen at 300 %.
+        self.bar_box = QWidget()
+        bar = QHBoxLayout(self.bar_box)
+        bar.setContentsMargins(48, 12, 48, 24)
+        bar.addWidget(self.button)
+        outer.addWidget(self.bar_box)
+        self._scale = 0.0
         self.retranslate()
+        self._restyle_bar()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._restyle_bar()
+
+    def _restyle_bar(self) -> None:
+        size = self.font().pixelSize()
+        scale = size / BODY_PX if size > 0 else 1.0
+        if abs(scale - self._scale) >= 0.01:
+            self._scale = scale
+            self.bar_box.setStyleSheet(frame_stylesheet(scale))
 
     def retranslate(self) -> None:
         self.title.setText(_("Pas à pas"))
