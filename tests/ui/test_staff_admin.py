@@ -81,7 +81,8 @@ def test_the_admin_adds_an_account_resets_its_pin_changes_its_role_and_deactivat
     assert screen.deactivate_button.text() == "Oui, désactiver ce compte"
     qtbot.mouseClick(screen.deactivate_button, CLICK)
     qtbot.waitUntil(lambda: not kiosk.staff.get(awa.id).active, timeout=10_000)
-    assert "désactivé" in screen.detail_state.text()
+    # The worker has written it; the screen shows it once the result reaches the GUI thread.
+    qtbot.waitUntil(lambda: "désactivé" in screen.detail_state.text(), timeout=10_000)
 
     # The last site admin cannot leave the kiosk without one.
     me = window.staff_account
