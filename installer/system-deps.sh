@@ -2,7 +2,7 @@
 # Installs, on Debian or Ubuntu, the system packages Pas à pas needs at run and test time:
 # the libraries Qt's xcb platform loads, espeak-ng and aplay (alsa-utils) for the voice, fonts
 # that cover Latin, Arabic and Cyrillic (and the emoji font for the language picker's globe),
-# GNU gettext (msgfmt --check on the catalogs), Xvfb for the real-window test, libcups2 for Qt's
+# GNU gettext (msgfmt --check on the catalogs), Xvfb and xdotool for the real-window tests, libcups2 for Qt's
 # printing (take-home sheets go to the system's print service), poppler-utils (the tests read the
 # sheets and reports back with pdftotext and pdftoppm), and PostgreSQL for the
 # sync service's tests (the tests start their own throwaway cluster; no service is enabled for
@@ -11,7 +11,7 @@
 set -u
 PACKAGES=(
   espeak-ng libespeak-ng1 alsa-utils
-  xvfb xauth
+  xvfb xauth xdotool
   libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0
   libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0

@@ -28,8 +28,8 @@ FOLD_SHARE = 0.27
 class AccessPanel(WindowOverlay):
     """The access bar's controls, unfolded over the whole window, one under the other."""
 
-    def __init__(self, on_close: Callable[[], None]) -> None:
-        super().__init__()
+    def __init__(self, on_close: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setObjectName("access-panel")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -138,7 +138,7 @@ class AccessBar(QWidget):
         self._scale = 0.0
         self._audio_fault = False
         self.folded = False
-        self.panel = AccessPanel(self.close_panel)
+        self.panel = AccessPanel(self.close_panel, self)
         self._watched: QWidget | None = None
 
     def show_state(self, prefs: Preferences) -> None:

@@ -471,10 +471,13 @@ class ScrollPage(QScrollArea):
 
 
 class WindowOverlay(QWidget):
-    """A panel that covers the whole window it is shown over, opaque, and follows its size."""
+    """A panel that covers the whole window it is shown over, opaque, and follows its size.
 
-    def __init__(self) -> None:
-        super().__init__()
+    Made hidden inside its owner (so it goes when the owner goes, never a stray top-level
+    window), it moves onto the window when first shown over it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setProperty("role", "overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
@@ -501,8 +504,13 @@ class WindowOverlay(QWidget):
 class Confirmation(WindowOverlay):
     """A question over the whole window with two big answers: the safe one takes the focus."""
 
-    def __init__(self, on_yes: Callable[[], None], on_no: Callable[[], None] | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        on_yes: Callable[[], None],
+        on_no: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.setObjectName("confirmation")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

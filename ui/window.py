@@ -361,10 +361,7 @@ class KioskWindow(QMainWindow):
             staff_home.show_voice_status(message)
 
     def _show_audio_fault(self) -> None:
-        fault = bool(self._voice_fault) and self.prefs.voice
-        set_fault = getattr(self.access_bar, "set_audio_fault", None)
-        if set_fault is not None:
-            set_fault(fault)
+        self.access_bar.set_audio_fault(bool(self._voice_fault) and self.prefs.voice)
 
     @property
     def voice_status(self) -> str:
@@ -1011,10 +1008,8 @@ class KioskWindow(QMainWindow):
             clipboard.clear()
         self.voice.new_visit()
         self.access_bar.close_panel()  # the next visitor never finds "Affichage et voix" open
-        set_fault = getattr(self.access_bar, "set_audio_fault", None)
-        if set_fault is not None:  # the last visitor's opened note does not stay open
-            set_fault(False)
-            self._show_audio_fault()
+        self.access_bar.set_audio_fault(False)  # the last visitor's note closes
+        self._show_audio_fault()
         if self.prefs != prefs_were:
             self.apply_prefs()
         if self.visit.language != language_was and not self._staff_mode:

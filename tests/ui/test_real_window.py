@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -123,3 +124,35 @@ def test_no_display_says_so_in_one_sentence_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "xvfb-run" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.xvfb
+def test_a_finger_drags_and_flicks_a_page_in_a_real_window_and_presses_nothing():
+    """Real X pointer events at a finger's pace (xdotool), not Qt's own test events: the page
+    follows the finger while it moves, stays where it was let go after a hold, runs on after a
+    flick, and the tile the drag started on is never pressed."""
+    with xvfb(1280, 1024) as display:
+        env = {
+            k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")
+        }
+        env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        probe = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "ui" / "drag_probe.py")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert probe.returncode == 0, probe.stderr
+    seen = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert seen["screen"] == "home"  # the drags started on the page and pressed nothing
+    assert seen["maximum"] > 800  # at 200 % the home page goes on below
+    hold, flick = seen["hold"], seen["flick"]
+    # While the finger moves the page moves with it, step by step, not in one jump at the end.
+    moving = sorted(set(hold))
+    assert len([v for v in moving if 0 < v < 400]) >= 3, hold
+    # Held still before letting go: the page stays where the finger left it (400 px up).
+    assert 360 <= hold[-1] <= 440, hold
+    # Let go while moving: the page runs on past where the finger stopped.
+    assert flick[-1] > 500, flick

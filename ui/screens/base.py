@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from pasapas.app.changes import Changes
@@ -13,6 +14,7 @@ from pasapas.app.settings import Settings
 from pasapas.app.staff import StaffAccount, StaffDisplay
 from pasapas.app.staff_session import LastVisit
 from pasapas.app.visit import Visit
+from pasapas.ui.style import BODY_PX, frame_stylesheet
 from pasapas.ui.widgets import ScrollPage
 
 
@@ -176,6 +178,9 @@ class Screen(QWidget):
     # shows a staff screen only to staff logged in with that role or a higher one, in the staff
     # member's own display settings, and the visitor's inactivity wipe never fires on it.
     role: ClassVar[str | None] = None
+    # Bars kept on screen at every text size (`_frame_bar`), and the scale they are styled for.
+    _frame_bars: tuple[QWidget, ...] = ()
+    _frame_scale = 0.0
 
     def __init__(self, nav: Navigator) -> None:
         super().__init__()
@@ -206,6 +211,27 @@ class Screen(QWidget):
         self.page = ScrollPage()
         outer.addWidget(self.page, 1)
         return outer, self.page
+
+    def _frame_bar(self, bar: QWidget) -> QWidget:
+        """A bar under the page that must stay on screen at every text size: it grows with the
+        text up to `style.FRAME_CAP` (at 300 % its button is not pushed off the window)."""
+        self._frame_bars = (*self._frame_bars, bar)
+        self._frame_scale = 0.0  # style the new bar too
+        self._restyle_frame_bars()
+        return bar
+
+    def _restyle_frame_bars(self) -> None:
+        size = self.font().pixelSize()
+        scale = size / BODY_PX if size > 0 else 1.0
+        if abs(scale - self._frame_scale) >= 0.01:
+            self._frame_scale = scale
+            for bar in self._frame_bars:
+                bar.setStyleSheet(frame_stylesheet(scale))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._frame_bars and event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._restyle_frame_bars()
 
     def first_focus(self) -> QWidget | None:
         """The widget that takes the keyboard focus when the screen appears."""

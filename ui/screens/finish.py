@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QWidget
 
 from pasapas.app.i18n import _
@@ -12,7 +11,6 @@ from pasapas.app.languages import directed
 from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
-from pasapas.ui.style import BODY_PX, frame_stylesheet
 from pasapas.ui.voice import finish_hint, sentences
 from pasapas.ui.widgets import BigButton, FlowLayout, label
 
@@ -53,21 +51,8 @@ class FinishScreen(Screen):
         bar.addWidget(self.restart_button)
         bar.addWidget(self.home_button)
         outer.addWidget(bar_box)
-        self._scale = 0.0
+        self._frame_bar(self.bar_box)
         self.retranslate()
-        self._restyle_bar()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._restyle_bar()
-
-    def _restyle_bar(self) -> None:
-        size = self.font().pixelSize()
-        scale = size / BODY_PX if size > 0 else 1.0
-        if abs(scale - self._scale) >= 0.01:
-            self._scale = scale
-            self.bar_box.setStyleSheet(frame_stylesheet(scale))
 
     def retranslate(self) -> None:
         self.done.setText(_("✔  Vous avez terminé. Bravo !"))

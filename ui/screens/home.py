@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from pasapas.accessibility.spoken_text import without_symbols
 from pasapas.app.changes import Changes
@@ -78,7 +78,12 @@ class HomeScreen(Screen):
         body.addWidget(self.title)
         body.addWidget(self.intro)
 
-        search_row = QHBoxLayout()
+        # The field on a line of its own, its buttons under it (wrapping): at large sizes a
+        # row of four squeezed the field and laid the buttons over one another.
+        search_row = QVBoxLayout()
+        search_buttons_box = QWidget()
+        search_buttons = FlowLayout(search_buttons_box)
+        search_buttons.setContentsMargins(0, 0, 0, 0)
         self.search_label = label()
         self.search = TextField()
         self.search.setObjectName("search")
@@ -88,9 +93,10 @@ class HomeScreen(Screen):
         self.clear_button.hide()
         self.search_label.setBuddy(self.search)
         self.search_button = BigButton()  # results come while typing: not the way on
-        search_row.addWidget(self.search, 1)
-        search_row.addWidget(self.search_button)
-        search_row.addWidget(self.clear_button)
+        search_row.addWidget(self.search)
+        search_row.addWidget(search_buttons_box)
+        search_buttons.addWidget(self.search_button)
+        search_buttons.addWidget(self.clear_button)
         body.addWidget(self.search_label)
         body.addLayout(search_row)
         # -- on-screen keyboard (touch): a touch on the field or on "Clavier" opens big keys
@@ -100,8 +106,7 @@ class HomeScreen(Screen):
         # For touch: out of the Tab order (whoever tabs has a keyboard already).
         self.keyboard_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.keyboard_button.setProperty("touch_only", True)  # the audit knows why
-        self.keyboard_button.setMaximumWidth(136)  # an icon: the field keeps the row's width
-        search_row.addWidget(self.keyboard_button)
+        search_buttons.addWidget(self.keyboard_button)
         self.keyboard = OnScreenKeyboard()
         self.keyboard.attach(self.search)
         self.keyboard_button.clicked.connect(self.keyboard.toggle)

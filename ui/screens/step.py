@@ -107,7 +107,9 @@ class StepScreen(Screen):
         row.addWidget(self.next_button)
         actions.addLayout(row)
         outer.addWidget(self.action_bar)
-        self.stop_confirmation = Confirmation(on_yes=self.nav.end_visit, on_no=self._keep_going)
+        self.stop_confirmation = Confirmation(
+            on_yes=self.nav.end_visit, on_no=self._keep_going, parent=self
+        )
         self.stop_confirmation.setObjectName("stop-confirmation")
         self._scale = 0.0
         self._docked = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from pasapas.app.changes import Changes
@@ -12,7 +12,6 @@ from pasapas.app.errors import PasapasError
 from pasapas.app.i18n import _
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
-from pasapas.ui.style import BODY_PX, frame_stylesheet
 from pasapas.ui.widgets import BigButton, TextField, label
 
 
@@ -45,21 +44,8 @@ class UnlockScreen(Screen):
         bar.setContentsMargins(48, 12, 48, 24)
         bar.addWidget(self.button)
         outer.addWidget(self.bar_box)
-        self._scale = 0.0
+        self._frame_bar(self.bar_box)
         self.retranslate()
-        self._restyle_bar()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._restyle_bar()
-
-    def _restyle_bar(self) -> None:
-        size = self.font().pixelSize()
-        scale = size / BODY_PX if size > 0 else 1.0
-        if abs(scale - self._scale) >= 0.01:
-            self._scale = scale
-            self.bar_box.setStyleSheet(frame_stylesheet(scale))
 
     def retranslate(self) -> None:
         self.title.setText(_("Pas à pas"))
