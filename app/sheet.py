@@ -106,7 +106,8 @@ def phone_numbers(procedure: Procedure, language: str) -> tuple[tuple[str, str],
     """The phone numbers the procedure's French texts give, each with what it is for."""
     texts = [procedure.title, procedure.summary, procedure.audience, *procedure.documents]
     for step in procedure.steps:
-        texts += [found.text for found in STEP_KINDS[step.kind].texts(step)]
+        if STEP_KINDS[step.kind].printed:  # an exercise's made-up numbers are no advice
+            texts += [found.text for found in STEP_KINDS[step.kind].texts(step)]
     french = [text.get(FALLBACK_LANGUAGE) for text in texts]
     found: dict[str, str] = {}
     for number, what in KNOWN_NUMBERS:
@@ -130,7 +131,8 @@ def build_sheet(
     """The sheet of `procedure` in `language`, with the steps of `path` (the step ids the visitor
     took; None: the main path, from the first step, taking the first answer of each question).
 
-    Steps that only ask a question are left out: the path already went the visitor's way.
+    Steps that only ask a question are left out: the path already went the visitor's way; so are
+    an exercise's steps (a kind that is not `printed`: a mock message is no advice).
     `settings` is an `app.settings.Settings`: only the help point's name and hours are read.
     An unknown step id raises PasapasError.
     """
@@ -147,7 +149,7 @@ def build_sheet(
     lines: list[str] = []
     for step_id in chosen:
         step = steps[step_id]
-        if STEP_KINDS[step.kind].answers(step):
+        if STEP_KINDS[step.kind].answers(step) or not STEP_KINDS[step.kind].printed:
             continue
         text, used = _step_lines(step, language)
         used_languages.add(used)

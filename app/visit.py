@@ -2,10 +2,10 @@
 
 Everything a visitor chose, typed or set lives here: the walk through a procedure (and with it the
 answers given), the language, the display and voice preferences, the ticks of a checklist, the
-words typed in the search box. The window holds one `Visit`; screens read and change it through
-it. When the visitor is done, `end()` hands back the only thing that may remain — the anonymous
-`Outcome` — and `wipe()` forgets everything in one place, whether or not that outcome could be
-recorded.
+answers tried on a practice question, what they typed in a practice form, the words typed in
+the search box. The window holds one `Visit`; screens read and change it through it. When the
+visitor is done, `end()` hands back the only thing that may remain — the anonymous `Outcome` —
+and `wipe()` forgets everything in one place, whether or not that outcome could be recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 
 from pasapas.app.guide import Outcome, Walk, WalkState
 from pasapas.app.preferences import Preferences
+
+
+@dataclass(frozen=True)
+class QuizTry:
+    """Where a visitor stands on one practice question: the answer shown (None once they chose
+    to try again), whether it is right, and how many answers they gave."""
+
+    answer: int | None
+    right: bool
+    attempts: int
 
 
 @dataclass
@@ -28,6 +38,8 @@ class Visit:
     search_text: str = field(init=False)
     _walk: Walk | None = field(init=False, repr=False)
     _ticks: dict[str, set[int]] = field(init=False, repr=False, default_factory=dict)
+    _tries: dict[str, QuizTry] = field(init=False, repr=False, default_factory=dict)
+    _forms: dict[str, dict[str, str]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.default_prefs = self.default_prefs.validated()
@@ -46,6 +58,8 @@ class Visit:
             self._walk is not None
             or bool(self.search_text)
             or bool(self._ticks)
+            or bool(self._tries)
+            or bool(self._forms)
             or self.language != self.default_language
             or self.prefs != self.default_prefs
         )
@@ -78,6 +92,36 @@ class Visit:
     def ticked(self, step_id: str) -> frozenset[int]:
         return frozenset(self._ticks.get(step_id, ()))
 
+    def answer_quiz(self, step_id: str, index: int, right: bool) -> QuizTry:
+        """The visitor answered a practice question: the answer shows until they try again or
+        leave the visit; the number of tries counts every answer given."""
+        previous = self._tries.get(step_id)
+        tried = QuizTry(index, right, (previous.attempts if previous else 0) + 1)
+        self._tries[step_id] = tried
+        return tried
+
+    def retry_quiz(self, step_id: str) -> None:
+        """ "Réessayer": the answer is cleared, the count of tries stays."""
+        previous = self._tries.get(step_id)
+        if previous is not None:
+            self._tries[step_id] = QuizTry(None, False, previous.attempts)
+
+    def quiz_try(self, step_id: str) -> QuizTry | None:
+        return self._tries.get(step_id)
+
+    def type_in_form(self, step_id: str, name: str, value: str) -> None:
+        """What the visitor typed in a practice form's field, once the real-data guard let it
+        through (a refused value is never handed here): kept for the visit, so a language
+        switch redraws the form as it was."""
+        values = self._forms.setdefault(step_id, {})
+        if value:
+            values[name] = value
+        else:
+            values.pop(name, None)
+
+    def form_values(self, step_id: str) -> dict[str, str]:
+        return dict(self._forms.get(step_id, {}))
+
     # -- the end -------------------------------------------------------------------------------
 
     def end(self) -> Outcome | None:
@@ -88,6 +132,8 @@ class Visit:
     def _take_outcome(self) -> Outcome | None:
         walk, self._walk = self._walk, None
         self._ticks.clear()
+        self._tries.clear()
+        self._forms.clear()
         if walk is None:
             return None
         if walk.state is WalkState.WALKING and walk.at_end:
@@ -95,9 +141,12 @@ class Visit:
         return walk.abandon()
 
     def wipe(self) -> None:
-        """Forget everything of this visitor: walk, answers, ticks, search, language, display."""
+        """Forget everything of this visitor: walk, answers, ticks, tries, forms, search,
+        language, display."""
         self._walk = None
         self._ticks.clear()
+        self._tries.clear()
+        self._forms.clear()
         self.search_text = ""
         self.language = self.default_language
         self.prefs = self.default_prefs

@@ -87,6 +87,86 @@ def _choices_texts(step: Step) -> Iterator[StepText]:
         yield StepText(("choices", j, "label"), choice.label)
 
 
+def _answers_texts(step: Step) -> Iterator[StepText]:
+    for j, answer in enumerate(step.answers):
+        yield StepText(("answers", j, "label"), answer.label)
+
+
+def _sample_answers(text: TextMaker, _to: str) -> list[dict[str, Any]]:
+    return [{"label": text("answers"), "correct": j == 0} for j in range(3)]
+
+
+def _card_texts(step: Step) -> Iterator[StepText]:
+    for j, line in enumerate(step.card):
+        yield StepText(("card", j, "label"), line.label)
+
+
+def _form_texts(step: Step) -> Iterator[StepText]:
+    for j, field in enumerate(step.form):
+        yield StepText(("form", j, "label"), field.label)
+        if field.hint is not None:
+            yield StepText(("form", j, "hint"), field.hint)
+        for k, rule in enumerate(field.rules):
+            yield StepText(("form", j, "rules", k, "message"), rule.message)
+
+
+# The kinds of field of a practice form: what the real-data guard looks for in each
+# (`pasapas.app.training.guard.FIELD_KINDS` is the same list; a test checks).
+FORM_FIELD_KINDS = ("text", "nir", "email", "password", "phone", "date", "postcode", "iban")
+
+
+def _rule_schema(check: str, **argument: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["check", "message", *argument],
+        "properties": {"check": {"const": check}, "message": _TEXT, **argument},
+    }
+
+
+_FORM_RULE = {
+    "oneOf": [
+        _rule_schema("required"),
+        _rule_schema("pattern", pattern={"type": "string", "minLength": 1, "maxLength": 500}),
+        _rule_schema("min_length", length={"type": "integer", "minimum": 1, "maximum": 200}),
+        _rule_schema("same_as", field=_SLUG),
+        _rule_schema("card"),
+    ]
+}
+
+
+def _sample_card(text: TextMaker, _to: str) -> list[dict[str, Any]]:
+    return [
+        {"name": "nir", "label": text("card"), "value": "9 99 01 99 999 999"},
+        {"name": "email", "label": text("card"), "value": "camille.exemple@exemple.fr"},
+    ]
+
+
+def _sample_form(text: TextMaker, _to: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "nir",
+            "label": text("form"),
+            "kind": "nir",
+            "hint": text("form"),
+            "rules": [
+                {"check": "required", "message": text("form")},
+                {"check": "pattern", "pattern": "^[0-9]{13}$", "message": text("form")},
+                {"check": "card", "message": text("form")},
+            ],
+        },
+        {
+            "name": "email",
+            "label": text("form"),
+            "kind": "email",
+            "rules": [
+                {"check": "required", "message": text("form")},
+                {"check": "card", "message": text("form")},
+            ],
+        },
+    ]
+
+
 def _next_moves(step: Step) -> Iterator[Move]:
     if step.next:
         yield Move(None, step.next, ("next",))
@@ -129,6 +209,84 @@ STEP_FIELDS: dict[str, StepField] = {
             moves=_choices_moves,
             sample=lambda text, to: [{"label": text("choices"), "next": to} for _ in range(2)],
         ),
+        StepField(
+            "question",
+            _TEXT,
+            texts=_one_text("question"),
+            sample=lambda text, _to: text("question"),
+        ),
+        StepField(
+            "answers",
+            {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 6,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["label", "correct"],
+                    "properties": {"label": _TEXT, "correct": {"type": "boolean"}},
+                },
+                # At least one answer is right.
+                "contains": {"properties": {"correct": {"const": True}}},
+            },
+            texts=_answers_texts,
+            sample=_sample_answers,
+        ),
+        StepField(
+            "explanation",
+            _TEXT,
+            texts=_one_text("explanation"),
+            sample=lambda text, _to: text("explanation"),
+        ),
+        StepField(
+            "card",
+            {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 12,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "label", "value"],
+                    "properties": {
+                        "name": _SLUG,
+                        "label": _TEXT,
+                        "value": {"type": "string", "minLength": 1, "maxLength": 200},
+                    },
+                },
+            },
+            texts=_card_texts,
+            sample=_sample_card,
+        ),
+        StepField(
+            "form",
+            {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 8,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "label", "kind", "rules"],
+                    "properties": {
+                        "name": _SLUG,
+                        "label": _TEXT,
+                        "kind": {"enum": list(FORM_FIELD_KINDS)},
+                        "hint": _TEXT,
+                        "rules": {"type": "array", "maxItems": 8, "items": _FORM_RULE},
+                    },
+                },
+            },
+            texts=_form_texts,
+            sample=_sample_form,
+        ),
+        StepField(
+            "success",
+            _TEXT,
+            texts=_one_text("success"),
+            sample=lambda text, _to: text("success"),
+        ),
     )
 }
 # What every step has, whatever its kind.
@@ -145,6 +303,9 @@ class StepKindSpec:
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     searched: tuple[str, ...] | None = None  # text fields given to search; None: all of them
+    # Printed on the take-home sheet? An exercise's steps are not advice to take home (a mock
+    # scam message, its made-up numbers), and nothing of what was answered is printed.
+    printed: bool = True
 
     def __post_init__(self) -> None:
         own = self.required + self.optional
@@ -253,6 +414,23 @@ STEP_KINDS: dict[StepKind, StepKindSpec] = {
         StepKindSpec(StepKind.CHOICE, required=("choices",)),
         # A safety message, marked with a warning sign and the word "Attention".
         StepKindSpec(StepKind.WARNING, required=("next",)),
+        # A practice question (workshops, exercises): the visitor answers, hears whether it is
+        # right and why, may try again, then goes on with Next. Nothing of it is kept.
+        StepKindSpec(
+            StepKind.QUIZ,
+            required=("next", "question", "answers", "explanation"),
+            searched=("title", "question"),  # not a mock scam's words
+            printed=False,
+        ),
+        # A simulated form to practise on, beside a practice card with a fictitious identity:
+        # "Vérifier" checks each field's rules; nothing typed is kept after the visit, and the
+        # real-data guard refuses what looks like a person's own data.
+        StepKindSpec(
+            StepKind.PRACTICE_FORM,
+            required=("next", "card", "form", "success"),
+            searched=("title", "text"),
+            printed=False,
+        ),
         # The end: what to do next.
         StepKindSpec(StepKind.DONE),
     )
@@ -282,13 +460,14 @@ def sample_procedure(kind: StepKind, text: TextMaker, *, checked: str) -> dict[s
     `checked` is the ISO date its source was checked."""
     spec = STEP_KINDS[kind]
     end = next(s for s in STEP_KINDS.values() if s.final)
-    first_id, end_id = f"{kind.value}-step", f"{end.kind.value}-end"
+    slug = kind.value.replace("_", "-")  # ids are slugs: "practice_form" gives "practice-form"
+    first_id, end_id = f"{slug}-step", f"{end.kind.value}-end"
     steps = [spec.sample_step(first_id, end_id, text)]
     if not spec.final:
         steps.append(end.sample_step(end_id, end_id, text))
     return {
         "format": FORMAT,
-        "id": f"sample-{kind.value}",
+        "id": f"sample-{slug}",
         "version": 1,
         "title": text("procedure-title"),
         "summary": text("summary"),

@@ -46,6 +46,8 @@ class StepKind(StrEnum):
     CHECKLIST = "checklist"
     CHOICE = "choice"
     WARNING = "warning"
+    QUIZ = "quiz"
+    PRACTICE_FORM = "practice_form"
     DONE = "done"
 
 
@@ -53,6 +55,63 @@ class StepKind(StrEnum):
 class Choice:
     label: Text
     next: str
+
+
+@dataclass(frozen=True)
+class QuizAnswer:
+    """One answer of a practice question; `correct` says whether it is a right one."""
+
+    label: Text
+    correct: bool
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One line of a practice card: a fictitious value, the same in every language."""
+
+    name: str
+    label: Text
+    value: str
+
+
+@dataclass(frozen=True)
+class FormRule:
+    """One rule of a practice form's field: `check` is `required`, `pattern`, `min_length`,
+    `same_as` or `card`; `argument` the pattern, the length or the other field's name."""
+
+    check: str
+    message: Text
+    argument: str | int | None = None
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: Text
+    kind: str  # what the real-data guard looks for, and how the value is read
+    rules: tuple[FormRule, ...]
+    hint: Text | None = None
+
+
+_RULE_ARGUMENT = {"pattern": "pattern", "min_length": "length", "same_as": "field"}
+
+
+def _form_field(raw: Mapping[str, Any]) -> FormField:
+    hint = raw.get("hint")
+    return FormField(
+        name=raw["name"],
+        label=Text.from_json(raw["label"]),
+        kind=raw["kind"],
+        rules=tuple(
+            FormRule(
+                rule["check"],
+                Text.from_json(rule["message"]),
+                rule.get(_RULE_ARGUMENT.get(rule["check"], "")),
+            )
+            for rule in raw["rules"]
+        ),
+        hint=Text.from_json(hint) if hint is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -65,11 +124,19 @@ class Step:
     next: str | None = None
     items: tuple[Text, ...] = ()
     choices: tuple[Choice, ...] = ()
+    question: Text | None = None
+    answers: tuple[QuizAnswer, ...] = ()
+    explanation: Text | None = None
+    card: tuple[CardLine, ...] = ()
+    form: tuple[FormField, ...] = ()
+    success: Text | None = None
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Step:
         """Build from a step that already passed the schema."""
         tip = raw.get("tip")
+        question, explanation = raw.get("question"), raw.get("explanation")
+        success = raw.get("success")
         return cls(
             id=raw["id"],
             kind=StepKind(raw["kind"]),
@@ -81,7 +148,24 @@ class Step:
             choices=tuple(
                 Choice(Text.from_json(c["label"]), c["next"]) for c in raw.get("choices", ())
             ),
+            question=Text.from_json(question) if question is not None else None,
+            answers=tuple(
+                QuizAnswer(Text.from_json(a["label"]), bool(a["correct"]))
+                for a in raw.get("answers", ())
+            ),
+            explanation=Text.from_json(explanation) if explanation is not None else None,
+            card=tuple(
+                CardLine(line["name"], Text.from_json(line["label"]), line["value"])
+                for line in raw.get("card", ())
+            ),
+            form=tuple(_form_field(field) for field in raw.get("form", ())),
+            success=Text.from_json(success) if success is not None else None,
         )
+
+    @property
+    def right_answers(self) -> frozenset[int]:
+        """The indexes of a practice question's right answers."""
+        return frozenset(i for i, answer in enumerate(self.answers) if answer.correct)
 
     def successors(self) -> tuple[str, ...]:
         """The steps this one leads to (see `kinds.STEP_KINDS`: each kind says how)."""

@@ -144,6 +144,7 @@ def _schema_message(error: Any) -> str:
             "array": _("une liste"),
             "string": _("un texte"),
             "integer": _("un nombre entier"),
+            "boolean": _("true ou false"),
         }
         return _("doit être {expected}").format(expected=names.get(expected, expected))
     if kind in ("enum", "const"):
@@ -159,6 +160,13 @@ def _schema_message(error: Any) -> str:
         return ngettext(
             "il faut au moins {n} élément", "il faut au moins {n} éléments", count
         ).format(n=count)
+    if kind == "maxItems":
+        count = int(error.validator_value)
+        return ngettext(
+            "il faut au plus {n} élément", "il faut au plus {n} éléments", count
+        ).format(n=count)
+    if kind == "contains":  # only the answers of a practice question say what they must contain
+        return _("il faut au moins une bonne réponse (« correct » : true)")
     if kind == "minLength":
         return _("le texte ne peut pas être vide")
     if kind in ("minimum", "maximum"):
@@ -377,6 +385,98 @@ def _detailed_problems(file: str, data: Any) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.path, p.message))
 
 
+def _form_problems(file: str, i: int, step: dict[str, Any]) -> list[Problem]:
+    """A practice form's rules must name what exists: a field `same_as` names is in the form, a
+    `card` rule's field has its line on the card, a pattern is a regular expression."""
+    from pasapas.app.training.guard import PracticeCard, check_entry  # only for practice forms
+
+    problems: list[Problem] = []
+    fields = [field["name"] for field in step.get("form", ())]
+    kinds = {field["name"]: field["kind"] for field in step.get("form", ())}
+    names = [line["name"] for line in step.get("card", ())]
+    card = set(names)
+    for j, line in enumerate(step.get("card", ())):
+        where = f"$.steps[{i}].card[{j}]"
+        if line["name"] in names[:j]:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.name",
+                    _("la carte d'exercice a déjà une ligne « {name} »").format(name=line["name"]),
+                )
+            )
+        kind = kinds.get(line["name"], "text")
+        # Would the real-data guard take it for someone's real data, were it not on the card?
+        # (Any password would be: it is the card's own, whatever it is.)
+        empty = PracticeCard({})
+        if kind != "password" and check_entry(line["name"], line["value"], empty, field_kind=kind):
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.value",
+                    _(
+                        "cette valeur ressemble à une vraie donnée personnelle : une carte "
+                        "d'exercice ne porte que des valeurs inventées"
+                    ),
+                )
+            )
+    for j, name in enumerate(fields):
+        if name in fields[:j]:
+            problems.append(
+                Problem(
+                    file,
+                    f"$.steps[{i}].form[{j}].name",
+                    _("le champ « {name} » est déjà dans ce formulaire").format(name=name),
+                )
+            )
+    for j, field in enumerate(step.get("form", ())):
+        confirmed = [r["field"] for r in field["rules"] if r["check"] == "same_as"]
+        if field["kind"] == "password" and field["name"] not in card and not card & set(confirmed):
+            problems.append(
+                Problem(
+                    file,
+                    f"$.steps[{i}].form[{j}]",
+                    _(
+                        "un mot de passe d'exercice doit être sur la carte : ligne « {name} », "
+                        "ou la règle same_as d'un champ qui y est"
+                    ).format(name=field["name"]),
+                )
+            )
+        for k, rule in enumerate(field["rules"]):
+            where = f"$.steps[{i}].form[{j}].rules[{k}]"
+            check = rule["check"]
+            if check == "same_as" and (
+                rule["field"] not in fields or rule["field"] == field["name"]
+            ):
+                problems.append(
+                    Problem(
+                        file,
+                        f"{where}.field",
+                        _("aucun autre champ « {name} » dans ce formulaire").format(
+                            name=rule["field"]
+                        ),
+                    )
+                )
+            elif check == "card" and field["name"] not in card:
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        _("la carte d'exercice n'a pas de ligne « {name} »").format(
+                            name=field["name"]
+                        ),
+                    )
+                )
+            elif check == "pattern":
+                try:
+                    re.compile(python_pattern(rule["pattern"]))
+                except re.error:
+                    problems.append(
+                        Problem(file, f"{where}.pattern", _("expression régulière impossible"))
+                    )
+    return problems
+
+
 def _walk_problems(file: str, data: dict[str, Any], today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     steps = data["steps"]
@@ -457,6 +557,9 @@ def _walk_problems(file: str, data: dict[str, Any], today: dt.date) -> list[Prob
                     ),
                 )
             )
+
+    for i, raw in enumerate(steps):
+        problems += _form_problems(file, i, raw)
 
     for i, source in enumerate(data["sources"]):
         try:

@@ -90,3 +90,19 @@ def test_emergency_numbers_and_sms_number_found_in_content(procedures):
     assert "33700" in {n for _w, n in fraud.phones}
     rgpd = build_sheet(procedures["droits-rgpd"], "fr", SETTINGS)
     assert rgpd.phones == ()
+
+
+@pytest.mark.parametrize("procedure_id", ["exercice-reperer-arnaques", "exercice-compte-ameli"])
+def test_an_exercise_sheet_prints_no_mock_message_no_made_up_number_and_no_form(
+    procedures, procedure_id
+):
+    procedure = procedures[procedure_id]
+    sheet = build_sheet(procedure, "fr", SETTINGS)
+    printed = "\n".join(sheet.steps)
+    exercise_steps = [s for s in procedure.steps if s.kind.value in ("quiz", "practice_form")]
+    assert exercise_steps
+    for step in exercise_steps:
+        assert step.title.get("fr") not in printed
+    numbers = [number for _what, number in sheet.phones]
+    assert not any(number.startswith(("06", "07", "08")) for number in numbers), numbers
+    assert "15" not in numbers  # "15 messages" is not the SAMU

@@ -43,7 +43,7 @@ def test_every_builtin_procedure_file_is_valid():
     procedures, problems = load_files(builtin_files())
     assert [str(p) for p in problems] == []
     assert sorted(p.id for p in procedures) == BUILTIN_IDS
-    assert len(procedures) == 10
+    assert len(procedures) == len(BUILTIN_IDS) >= 11
     for path, procedure in zip(builtin_files(), procedures, strict=True):
         assert path.stem == procedure.id  # the id is also the file name
 
@@ -202,3 +202,83 @@ def test_all_problems_of_a_file_are_listed_not_only_the_first(tmp_path: Path):
     data["sources"][0]["url"] = "ftp://exemple.fr"
     _, problems = _problems(tmp_path, data)
     assert {p.path for p in problems} >= {"$.version", "$.themes[0]", "$.sources[0].url"}
+
+
+def _quiz_document(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    from pasapas.app.content.kinds import sample_procedure
+    from pasapas.app.content.model import StepKind
+
+    data = sample_procedure(
+        StepKind.QUIZ, lambda field: {"fr": f"Texte de {field}"}, checked=TODAY.isoformat()
+    )
+    data["steps"][0]["answers"] = answers
+    return data
+
+
+def test_a_practice_question_without_a_right_answer_is_refused_and_says_so(tmp_path: Path):
+    wrong = {"label": {"fr": "Non"}, "correct": False}
+    _, problems = _problems(tmp_path, _quiz_document([wrong, wrong]))
+    problem = _find(problems, "$.steps[0].answers")
+    assert problem.message == "il faut au moins une bonne réponse (« correct » : true)"
+
+
+def test_a_practice_answer_says_whether_it_is_right_with_true_or_false(tmp_path: Path):
+    right = {"label": {"fr": "Oui"}, "correct": True}
+    vague = {"label": {"fr": "Peut-être"}, "correct": "oui"}
+    _, problems = _problems(tmp_path, _quiz_document([right, vague]))
+    assert _find(problems, "$.steps[0].answers[1].correct").message == "doit être true ou false"
+    _, problems = _problems(tmp_path, _quiz_document([right]))
+    assert _find(problems, "$.steps[0].answers").message == "il faut au moins 2 éléments"
+    _, problems = _problems(tmp_path, _quiz_document([right] * 7))
+    assert _find(problems, "$.steps[0].answers").message == "il faut au plus 6 éléments"
+
+
+def _form_document() -> dict[str, Any]:
+    from pasapas.app.content.kinds import sample_procedure
+    from pasapas.app.content.model import StepKind
+
+    return sample_procedure(
+        StepKind.PRACTICE_FORM, lambda field: {"fr": f"Texte de {field}"}, checked=TODAY.isoformat()
+    )
+
+
+def test_a_practice_card_holding_real_looking_data_is_refused_without_repeating_it(
+    tmp_path: Path,
+):
+    data = _form_document()
+    base = "1850578006084"
+    real = f"{base}{97 - int(base) % 97:02d}"
+    data["steps"][0]["card"][0]["value"] = real
+    data["steps"][0]["card"][1]["value"] = "camille.martin@gmail.com"
+    _, problems = _problems(tmp_path, data)
+    for j in (0, 1):
+        problem = _find(problems, f"$.steps[0].card[{j}].value")
+        assert "vraie donnée personnelle" in problem.message
+        assert base not in str(problem) and "gmail" not in str(problem)
+
+
+def test_a_practice_forms_rules_must_name_what_exists(tmp_path: Path):
+    data = _form_document()
+    step = data["steps"][0]
+    step["card"].append(dict(step["card"][0]))  # the same line twice
+    text = {"fr": "Texte"}
+    step["form"].append(
+        {
+            "name": "code",
+            "label": text,
+            "kind": "password",  # no card line, no confirmed field: nobody could fill it in
+            "rules": [
+                {"check": "same_as", "field": "nothing", "message": text},
+                {"check": "card", "message": text},
+                {"check": "pattern", "pattern": "([0-9]", "message": text},
+            ],
+        }
+    )
+    _, problems = _problems(tmp_path, data)
+    assert "déjà une ligne" in _find(problems, "$.steps[0].card[2].name").message
+    assert "mot de passe d'exercice" in _find(problems, "$.steps[0].form[2]").message
+    assert "aucun autre champ" in _find(problems, "$.steps[0].form[2].rules[0].field").message
+    assert "pas de ligne" in _find(problems, "$.steps[0].form[2].rules[1]").message
+    assert _find(problems, "$.steps[0].form[2].rules[2].pattern").message == (
+        "expression régulière impossible"
+    )
