@@ -342,6 +342,9 @@ def _word_pattern(language: str) -> tuple[re.Pattern[str] | None, dict[str, str]
     ), words
 
 
+_LONE_AT = re.compile(r"(?<!\S)@(?!\S)")
+
+
 def normalise(text: str, language: str) -> str:
     """The text to hand to the speech engine for `language` (a code such as "fr", "ar"): no
     symbols, and web addresses, dates, times, amounts, phone numbers and known words read the
@@ -352,6 +355,10 @@ def normalise(text: str, language: str) -> str:
         return text
     words, word_map = _word_pattern(language)
     text = _WEB.sub(_web(data, words, word_map), text)
+    # The sign @ on its own (an address's is read with the address): its name in the language.
+    at = (data.get("web") or {}).get("at")
+    if at:
+        text = _LONE_AT.sub(at, text)
     text = _dates(data, text)
     text = _times(data, text)
     text = _amounts(data, text)

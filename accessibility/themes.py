@@ -44,6 +44,8 @@ class Theme:
     primary_text: str
     warning: str  # warning panel background
     warning_text: str
+    right: str  # a right answer's panel background (a wrong one has the warning's colours)
+    right_text: str
     focus: str  # focus outline (not text: needs 3:1 against window)
 
     def text_pairs(self) -> dict[str, tuple[str, str]]:
@@ -53,6 +55,7 @@ class Theme:
             "button": (self.button_text, self.button),
             "primary": (self.primary_text, self.primary),
             "warning": (self.warning_text, self.warning),
+            "right": (self.right_text, self.right),
         }
 
 
@@ -67,6 +70,8 @@ STANDARD = Theme(
     primary_text="#ffffff",
     warning="#fff1c2",
     warning_text="#3a2400",
+    right="#dff3e3",
+    right_text="#0f3d1a",
     focus="#c2410c",
 )
 
@@ -81,6 +86,8 @@ HIGH_CONTRAST_DARK = Theme(
     primary_text="#000000",
     warning="#2b2100",
     warning_text="#ffe066",
+    right="#002b12",
+    right_text="#7dffa8",
     focus="#00e5ff",
 )
 
@@ -95,6 +102,8 @@ HIGH_CONTRAST_LIGHT = Theme(
     primary_text="#ffffff",
     warning="#fff4cc",
     warning_text="#000000",
+    right="#e6f7e9",
+    right_text="#000000",
     focus="#0047c2",
 )
 
@@ -109,6 +118,8 @@ YELLOW_ON_BLACK = Theme(
     primary_text="#000000",
     warning="#262600",
     warning_text="#ffff00",
+    right="#003300",
+    right_text="#ffff00",
     focus="#ffffff",
 )
 

@@ -445,12 +445,44 @@ def _warning_over_step(window) -> None:
     guard.overlay.raise_()
 
 
+def _quiz_wrong(window) -> None:
+    """The practice exercise's first message, answered wrong: the verdict and the explanation."""
+    open_step(window, "exercice-reperer-arnaques", "sms-carte-vitale")
+    settle()
+    step = window.walk.current
+    wrong = next(i for i, answer in enumerate(step.answers) if not answer.correct)
+    window.screens["step"].answer_quiz(wrong)
+
+
+def _quiz_question(window) -> None:
+    open_step(window, "exercice-reperer-arnaques", "sms-carte-vitale")
+
+
+def _practice_form_refused(window) -> None:
+    """The practice form of the ameli exercise: a real-looking social security number typed by
+    habit, emptied at once, and the guard's sentence under the field."""
+    open_step(window, "exercice-compte-ameli", "numero-securite-sociale")
+    settle()
+    view = window.screens["step"].views[StepKind.PRACTICE_FORM]
+    field = window.walk.current.form[0]
+    base = "1850578006084"  # a made-up number of a real number's shape, its key worked out
+    view._typed(window.walk.current, field, f"{base}{97 - int(base) % 97:02d}", as_text=True)
+
+
+def _practice_form(window) -> None:
+    open_step(window, "exercice-compte-ameli", "numero-securite-sociale")
+
+
 DOCS_SHOTS: dict[str, tuple[str, int, Callable]] = {
     "step-question-300.png": ("fr", 300, _question),
     "step-question-ar-200.png": ("ar", 200, _question),
     "keyboard-ar.png": ("ar", 100, _keyboard),
     "stop-confirmation.png": ("fr", 200, _stop_question),
     "inactivity-over-step.png": ("fr", 200, _warning_over_step),
+    "quiz-wrong-answer.png": ("fr", 100, _quiz_wrong),
+    "quiz-question-ar-200.png": ("ar", 200, _quiz_question),
+    "practice-form-refused.png": ("fr", 100, _practice_form_refused),
+    "practice-form-ar-200.png": ("ar", 200, _practice_form),
 }
 
 

@@ -83,6 +83,7 @@ class OnScreenKeyboard(QWidget):
         self.setProperty("role", "keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.target: QLineEdit | None = None
+        self._fields: list[QLineEdit] = []  # every field it types into (the target among them)
         self.layout_id = "fr"
         self._offered: tuple[str, ...] = ("fr",)
         self._scale = 0.0
@@ -229,9 +230,17 @@ class OnScreenKeyboard(QWidget):
     # -- showing ---------------------------------------------------------------------------
 
     def attach(self, field: QLineEdit) -> None:
-        """Type into `field`; a touch on it opens the keyboard."""
+        """Type into `field`; a touch on it opens the keyboard. Several fields may be attached
+        (a practice form's): the keys type into the one last touched or focused."""
         self.target = field
         field.installEventFilter(self)
+        self._fields.append(field)
+        field.destroyed.connect(lambda _object=None, f=field: self._forget(f))
+
+    def _forget(self, field: QLineEdit) -> None:
+        self._fields = [f for f in self._fields if f is not field]
+        if self.target is field:
+            self.target = self._fields[-1] if self._fields else None
 
     def open_for(self, field: QLineEdit | None = None) -> None:
         if field is not None:
@@ -262,6 +271,10 @@ class OnScreenKeyboard(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A finger on the field (a touch comes as a mouse press): the keyboard opens.
-        if watched is self.target and event.type() == QEvent.Type.MouseButtonPress:
-            self.open_for()
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn) and any(
+            watched is field for field in self._fields
+        ):
+            self.target = watched  # type: ignore[assignment]
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self.open_for()
         return False

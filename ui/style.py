@@ -45,6 +45,18 @@ def stylesheet(
         background: {t.warning}; border: 4px solid {t.warning_text}; border-radius: 8px;
     }}
     QFrame[role="warning"] QLabel {{ color: {t.warning_text}; background: {t.warning}; }}
+    QFrame[role="right"] {{
+        background: {t.right}; border: 4px solid {t.right_text}; border-radius: 8px;
+    }}
+    QFrame[role="right"] QLabel {{ color: {t.right_text}; background: {t.right}; }}
+    QFrame[role="practice-card"] {{
+        background: {t.button}; border: 3px dashed {t.button_text}; border-radius: 8px;
+    }}
+    QFrame[role="practice-card"] QLabel {{ color: {t.button_text}; background: {t.button}; }}
+    QFrame[role="wrong"] {{
+        background: {t.warning}; border: 4px dashed {t.warning_text}; border-radius: 8px;
+    }}
+    QFrame[role="wrong"] QLabel {{ color: {t.warning_text}; background: {t.warning}; }}
     QPushButton {{
         min-height: {px(MIN_TARGET_PX)}px; min-width: {px(MIN_TARGET_PX)}px;
         padding: 8px 20px;

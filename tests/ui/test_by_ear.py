@@ -16,8 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from pasapas.app.content.model import StepKind
+from pasapas.ui.voice import continue_hint, sentences
 from pasapas.ui.widgets import HOLD_MS, WrapButton
 from pasapas.ui.window import LABEL_DELAY_MS
+from tests.app.helpers import BUILTIN_IDS
 
 # About 14 characters a second is espeak-ng's usual pace; 700 keeps a step's reading (200 to
 # 600 characters) a few tenths of a second: longer than the label delay, short enough to walk.
@@ -241,8 +243,33 @@ def walk_every_branch(qtbot, window, ear, procedure_id: str, language: str) -> i
                 back_to(step.id, here)
         else:
             here = f"{where} > {step.id}"
+            if step.kind is StepKind.QUIZ:
+                practise(step, here)
             check(act_and_listen(qtbot, ear, click(qtbot, step_screen.next_button)), here)
             explore(here)
+
+    def practise(step, where: str) -> None:
+        """A practice question: a wrong answer, its verdict and explanation heard to their end;
+        "Réessayer", the question and its answers again; the right answer, heard too."""
+        nonlocal checked
+        used, lang = step_screen.shown_language(step), window.language
+        view = step_screen.views[StepKind.QUIZ]
+        wrong = next((i for i, a in enumerate(step.answers) if not a.correct), None)
+        right = min(step.right_answers)
+        tries = [wrong, right] if wrong is not None else [right]
+        for index in tries:
+            button = step_screen.findChild(WrapButton, f"quiz-answer-{index}")
+            said = act_and_listen(qtbot, ear, click(qtbot, button))
+            expected = [*view.feedback(step, used, lang), (continue_hint(lang), lang)]
+            assert_read_to_its_end(said, sentences(expected), f"{where} answer {index}")
+            checked += 1
+            if index != right:
+                retry = step_screen.findChild(WrapButton, "quiz-retry")
+                assert window.focusWidget() is retry, where
+                said = act_and_listen(qtbot, ear, click(qtbot, retry))
+                readings = [u for u in said if u.parts]
+                assert len(readings) == 1 and not readings[0].cut, f"{where} retry"
+                checked += 1
 
     check(said, f"{language}:{procedure_id} start")
     explore(f"{language}:{procedure_id}")
@@ -259,7 +286,7 @@ def test_every_step_of_every_built_in_procedure_is_heard_to_its_end(
     qtbot, heard, ear, kiosk, language
 ):
     ids = built_in_ids(kiosk)
-    assert len(ids) == 10
+    assert len(ids) == len(BUILTIN_IDS)
     total = sum(walk_every_branch(qtbot, heard, ear, pid, language) for pid in ids)
     print(f"{language}: {total} readings heard to their end")
     assert total > 100  # every step, every answer, and the Back presses to each question

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from pasapas.app.content.kinds import STEP_KINDS, sample_procedure
 from pasapas.app.content.model import StepKind
@@ -75,10 +76,14 @@ def test_the_frame_is_the_same_for_every_kind_and_its_view_fills_the_rest(window
     assert screen.next_button.isVisibleTo(screen) is view.shows_next
     assert screen.warning.isVisibleTo(screen) is bool(view.sign())
     boxes = screen.findChildren(CheckItem)
-    answers = [b for b in screen.findChildren(WrapButton) if b.objectName().startswith("choice-")]
+    answers = [
+        b
+        for b in screen.findChildren(WrapButton)
+        if b.objectName().startswith(("choice-", "quiz-answer-"))
+    ]
     walk = window.walk
     assert len(boxes) == len(walk.current.items)
-    assert len(answers) == len(walk.current.choices)
+    assert len(answers) == len(walk.current.choices) + len(walk.current.answers)
     spoken = screen.spoken_text(walk.current).splitlines()
     assert spoken[0] == "Étape 1 sur 2."
     title_at = spoken.index("Texte de title.")
@@ -86,8 +91,12 @@ def test_the_frame_is_the_same_for_every_kind_and_its_view_fills_the_rest(window
         text.rstrip(".") + "." for text, _ in view.spoken_before(walk.current, "fr", "fr")
     ]
     first = screen.first_focus()
+    fields = [f for f in screen.findChildren(QLineEdit) if f.objectName().startswith("form-")]
+    assert len(fields) == len(walk.current.form)
     if answers:
         assert first is answers[0] and window.focusWidget() is answers[0]
+    elif fields:  # a practice form: its first field
+        assert first is fields[0] and window.focusWidget() is fields[0]
     else:
         assert first is screen.next_button
 

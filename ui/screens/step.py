@@ -12,6 +12,7 @@ warning sign, what is read after the text) comes from the view registered for th
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer
@@ -23,6 +24,7 @@ from pasapas.app.content.model import Step, StepKind
 from pasapas.app.i18n import _, gettext_in
 from pasapas.app.languages import directed
 from pasapas.ui.content_text import lay_out, note_label, note_parts, resolved, show_note
+from pasapas.ui.keyboard import OnScreenKeyboard
 from pasapas.ui.screens import register_screen
 from pasapas.ui.screens.base import Screen
 from pasapas.ui.screens.step_views import STEP_VIEWS, StepView
@@ -107,6 +109,11 @@ class StepScreen(Screen):
         row.addWidget(self.next_button)
         actions.addLayout(row)
         outer.addWidget(self.action_bar)
+        # For a practice form's fields: big keys between the page and the bar, when touched.
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        self.keyboard.opened.connect(self._keep_field_in_sight)
+        outer.insertWidget(outer.indexOf(self.action_bar), self.keyboard)
         self.stop_confirmation = Confirmation(
             on_yes=self.nav.end_visit, on_no=self._keep_going, parent=self
         )
@@ -123,6 +130,7 @@ class StepScreen(Screen):
         self.quit_button.set_text(_("Arrêter"))
         self.quit_button.setAccessibleDescription(_("Arrêter la démarche et tout effacer"))
         self.next_button.set_text(_("Suivant →"))
+        self.keyboard.follow_language(self.nav.offered_languages)
         self.stop_confirmation.set_texts(
             _("Voulez-vous arrêter ?"),
             _("Oui, arrêter"),
@@ -137,7 +145,9 @@ class StepScreen(Screen):
     def enter(self, **params: Any) -> None:
         self.show_step()
 
-    def show_step(self) -> None:
+    def show_step(self, spoken: list[tuple[str, str]] | None = None) -> None:
+        """Draw the walk's current step and read it aloud; `spoken`, when given, is read
+        instead (the step changed in place: a practice question was answered)."""
         walk = self.nav.walk
         if walk is None:
             return
@@ -165,6 +175,8 @@ class StepScreen(Screen):
         self.tip.setVisible(step.tip is not None)
         self.tip.setText(directed(self._tip(step, used), used))
         lay_out(used, lang, self.title, self.text, self.tip)
+        if spoken is None:
+            self.keyboard.close_keyboard()
         stale = self._take_answers()  # kept until the focus has left them (see _give_focus)
         focus = view.fill(step, used, lang, self.answers)
         if focus is None and view.shows_next:
@@ -172,8 +184,12 @@ class StepScreen(Screen):
         self._focus = focus
         self._give_focus(view.shows_next, stale)
         self._place_answers()
-        self.page.to_top()
-        self.nav.read_aloud_parts(self.spoken_parts(step), announce_to=self.title)
+        if spoken is None:
+            self.page.to_top()
+            self.nav.read_aloud_parts(self.spoken_parts(step), announce_to=self.title)
+            return
+        QTimer.singleShot(0, lambda: self.page.ensureWidgetVisible(self.answers_box, 0, 0))
+        self.nav.read_aloud_parts(sentences(spoken), announce_to=self.answers_box)
 
     def _take_answers(self) -> list[QWidget]:
         """The last step's answers, out of the layout but not hidden yet: hiding the focused one
@@ -320,7 +336,7 @@ class StepScreen(Screen):
     # -- stopping ----------------------------------------------------------------------------
 
     def ask_to_stop(self) -> None:
-        """"Arrêter" asks first: stopping wipes the visit, and a slip of the finger must not."""
+        """ "Arrêter" asks first: stopping wipes the visit, and a slip of the finger must not."""
         question = self.stop_confirmation
         question.ask(self.window())
         self.nav.read_aloud(
@@ -395,6 +411,45 @@ class StepScreen(Screen):
             self.nav.walk.choose(index)
             self._moved()
 
+    def _keep_field_in_sight(self) -> None:
+        """The keyboard opened under the page: the field typed into stays in sight above it."""
+
+        def show() -> None:
+            field = self.keyboard.target
+            with contextlib.suppress(RuntimeError):  # gone with its step meanwhile
+                if field is not None and self.page.isAncestorOf(field):
+                    self.page.ensureWidgetVisible(field, 0, 48)
+
+        QTimer.singleShot(0, show)
+
+    def answer_quiz(self, index: int) -> None:
+        """A practice question answered: the verdict and the explanation take the answers'
+        place, and are read (the question was heard already)."""
+        walk = self.nav.walk
+        if walk is None or not walk.current.answers:
+            return
+        step = walk.current
+        self.nav.visit.answer_quiz(step.id, index, index in step.right_answers)
+        used, lang = self.shown_language(step), self.nav.language
+        view = self.views[step.kind]
+        spoken = [*view.feedback(step, used, lang), (continue_hint(lang), lang)]
+        self.show_step(spoken=spoken)
+
+    def retry_quiz(self) -> None:
+        """ "Réessayer": the answers come back, and the question is read again."""
+        walk = self.nav.walk
+        if walk is None:
+            return
+        step = walk.current
+        self.nav.visit.retry_quiz(step.id)
+        used = self.shown_language(step)
+        question = [(step.question.get(used), used)] if step.question is not None else []
+        spoken = question + [
+            (gettext_in(used, "Réponse {n} : {answer}").format(n=n, answer=a.label.get(used)), used)
+            for n, a in enumerate(step.answers, start=1)
+        ]
+        self.show_step(spoken=[*spoken, (answer_hint(), self.nav.language)])
+
     def back(self) -> None:
         walk = self.nav.walk
         if walk is None:
@@ -407,6 +462,7 @@ class StepScreen(Screen):
 
     def wipe(self) -> None:
         self.stop_confirmation.hide()
+        self.keyboard.close_keyboard()
         clear_layout(self.answers)
         for widget in (self.procedure_title, self.progress_label, self.title, self.text, self.tip):
             widget.clear()

@@ -12,16 +12,22 @@ one view and every view a kind. Adding a kind is adding its spec there and its v
 
 from __future__ import annotations
 
+import contextlib
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import Step, StepKind
 from pasapas.app.i18n import _, gettext_in
 from pasapas.app.languages import directed
+from pasapas.app.training.practice import check_form, guard
 from pasapas.ui.content_text import lay_out
-from pasapas.ui.widgets import CheckItem, WrapButton, add_shown
+from pasapas.ui.voice import continue_hint, sentences
+from pasapas.ui.widgets import CheckItem, TextField, WrapButton, add_shown, label
 
 if TYPE_CHECKING:
     from pasapas.ui.screens.step import StepScreen
@@ -155,6 +161,321 @@ class ChoiceView(StepView):
         for index, choice in enumerate(step.choices, start=1):
             answer = gettext_in(used, "Réponse {n} : {answer}")
             parts.append((answer.format(n=index, answer=choice.label.get(used)), used))
+        return parts
+
+
+def _answers_read(step: Step, used: str) -> Spoken:
+    return [
+        (gettext_in(used, "Réponse {n} : {answer}").format(n=n, answer=a.label.get(used)), used)
+        for n, a in enumerate(step.answers, start=1)
+    ]
+
+
+def retry_hint() -> str:
+    return _("Pour essayer encore, touchez le bouton Réessayer, sous l'explication.")
+
+
+@register_step_view(StepKind.QUIZ)
+class QuizView(StepView):
+    """A practice question, marked "Exercice": the text shows what to look at, then the
+    question and one big button per answer. Once answered, the answers give way to the verdict
+    (in words, with a sign and a colour of its own), the explanation, and, when the answer is
+    wrong, "Réessayer". Next shows all along: right or wrong, the visitor may go on. The answer
+    lives in the visit, and goes with it."""
+
+    def sign(self) -> str:
+        return _("✎  Exercice : rien n'est envoyé")
+
+    def spoken_before(self, step: Step, used: str, language: str) -> Spoken:
+        return [(_("Exercice. Rien n'est envoyé."), language)]
+
+    def fill(self, step: Step, used: str, language: str, answers: QVBoxLayout) -> QWidget | None:
+        question = label(directed(step.question.get(used), used), "subtitle")  # type: ignore[union-attr]
+        question.setObjectName("quiz-question")
+        lay_out(used, language, question)
+        answers.addWidget(question)
+        tried = self.frame.nav.visit.quiz_try(step.id)
+        if tried is None or tried.answer is None:
+            first: QWidget | None = None
+            for index, answer in enumerate(step.answers):
+                button = WrapButton(directed(answer.label.get(used), used))
+                button.setAccessibleName(answer.label.get(used))
+                button.setObjectName(f"quiz-answer-{index}")
+                button.clicked.connect(lambda _checked=False, i=index: self.frame.answer_quiz(i))
+                if used != language:
+                    button.setProperty("speech_language", used)
+                lay_out(used, language, button.title_label)
+                add_shown(answers, button)
+                first = first or button
+            return first
+        chosen = step.answers[tried.answer].label.get(used)
+        verdict = QFrame()
+        verdict.setObjectName("quiz-verdict")
+        verdict.setProperty("role", "right" if tried.right else "wrong")
+        inside = QVBoxLayout(verdict)
+        said = label(self.verdict(tried.right), "subtitle")
+        said.setObjectName("quiz-verdict-text")
+        yours = label(
+            directed(gettext_in(used, "Votre réponse : {answer}").format(answer=chosen), used)
+        )
+        yours.setObjectName("quiz-your-answer")
+        why = label(directed(step.explanation.get(used), used))  # type: ignore[union-attr]
+        why.setObjectName("quiz-explanation")
+        lay_out(used, language, yours, why)
+        for widget in (said, yours, why):
+            inside.addWidget(widget)
+        answers.addWidget(verdict)
+        if tried.right:
+            return None  # Next takes the focus
+        retry = WrapButton(_("↻ Réessayer"))
+        retry.setAccessibleName(_("Réessayer"))
+        retry.setObjectName("quiz-retry")
+        retry.clicked.connect(lambda _checked=False: self.frame.retry_quiz())
+        add_shown(answers, retry)
+        return retry
+
+    @staticmethod
+    def verdict(right: bool) -> str:
+        return _("✔ Bonne réponse") if right else _("✖ Ce n'est pas la bonne réponse")
+
+    def feedback(self, step: Step, used: str, language: str) -> Spoken:
+        """What is read once the visitor has answered: the verdict, their answer, why, and how
+        to go on."""
+        tried = self.frame.nav.visit.quiz_try(step.id)
+        if tried is None or tried.answer is None:
+            return []
+        chosen = step.answers[tried.answer].label.get(used)
+        parts: Spoken = [
+            (_("Bonne réponse.") if tried.right else _("Ce n'est pas la bonne réponse."), language),
+            (gettext_in(used, "Votre réponse : {answer}").format(answer=chosen), used),
+            (step.explanation.get(used), used),  # type: ignore[union-attr]
+        ]
+        if not tried.right:
+            parts.append((retry_hint(), language))
+        return parts
+
+    def spoken_after(self, step: Step, used: str, language: str) -> Spoken:
+        question: Spoken = [(step.question.get(used), used)]  # type: ignore[union-attr]
+        tried = self.frame.nav.visit.quiz_try(step.id)
+        if tried is None or tried.answer is None:
+            return question + _answers_read(step, used)
+        return question + self.feedback(step, used, language)
+
+
+def _in_sight(page, widget: QWidget) -> None:
+    with contextlib.suppress(RuntimeError):  # gone with its step meanwhile
+        if widget.isVisible():
+            page.ensureWidgetVisible(widget, 0, 24)
+
+
+_BREAK_AFTER = re.compile(r"([@./_-])")
+
+
+def breakable(value: str) -> str:
+    """`value` that may wrap after its dots, @, slashes and dashes (a zero-width space there):
+    at 300 % an e-mail address is wider than a kiosk's page, and must not push it sideways."""
+    return _BREAK_AFTER.sub("\\1\u200b", value)
+
+
+def fix_hint() -> str:
+    return _("Corrigez, puis touchez encore le bouton Vérifier.")
+
+
+@register_step_view(StepKind.PRACTICE_FORM)
+class PracticeFormView(StepView):
+    """A simulated form to practise on, marked "Exercice : rien n'est envoyé", under the practice
+    card with its fictitious identity. Touched, a field opens the on-screen keyboard. The
+    real-data guard looks at each value as it is typed (a real-looking number, in any field) and
+    when the field is left (an e-mail address, a password or a phone number that is not the
+    card's): a refused value is emptied at once, never kept, never spoken, and a kind sentence
+    says why. "Vérifier" checks every field's rules and says the first mistake of each, or
+    well done. What the guard let through lives in the visit (a language switch redraws the
+    form as it was), and goes with it. Next shows all along."""
+
+    def __init__(self, frame: StepScreen) -> None:
+        super().__init__(frame)
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.result: QFrame | None = None
+        self.refused: dict[str, str] = {}  # field -> the guard's sentence, while it stays empty
+
+    def sign(self) -> str:
+        return _("✎  Exercice : rien n'est envoyé")
+
+    def spoken_before(self, step: Step, used: str, language: str) -> Spoken:
+        return [(_("Exercice. Rien n'est envoyé."), language)]
+
+    def fill(self, step: Step, used: str, language: str, answers: QVBoxLayout) -> QWidget | None:
+        visit = self.frame.nav.visit
+        typed = visit.form_values(step.id)
+        self.fields, self.errors, self.result, self.refused = {}, {}, None, {}
+        card = QFrame()
+        card.setObjectName("practice-card")
+        card.setProperty("role", "practice-card")
+        lines = QVBoxLayout(card)
+        heading = label(_("Carte d'exercice (une personne qui n'existe pas)"), "subtitle")
+        lines.addWidget(heading)
+        for line in step.card:
+            plain = f"{line.label.get(used)} : {line.value}"
+            shown = label(directed(f"{line.label.get(used)} : {breakable(line.value)}", used))
+            shown.setAccessibleName(plain)
+            shown.setObjectName(f"card-{line.name}")
+            lay_out(used, language, shown)
+            lines.addWidget(shown)
+        answers.addWidget(card)
+        first: QWidget | None = None
+        for field in step.form:
+            name = label(directed(field.label.get(used), used), "subtitle")
+            lay_out(used, language, name)
+            answers.addWidget(name)
+            if field.hint is not None:
+                hint = label(directed(field.hint.get(used), used), "muted")
+                lay_out(used, language, hint)
+                answers.addWidget(hint)
+            edit = TextField()  # says its name (never what is typed) when Tab reaches it
+            edit.setObjectName(f"form-{field.name}")
+            edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no undo, no copy
+            edit.setAccessibleName(field.label.get(used))
+            if field.kind == "password":
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            if field.kind != "text":  # numbers, addresses, codes: typed left to right anywhere
+                edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            edit.setText(typed.get(field.name, ""))
+            name.setBuddy(edit)
+            edit.textEdited.connect(lambda text, f=field: self._typed(step, f, text, as_text=True))
+            edit.editingFinished.connect(lambda f=field, e=edit: self._left(step, f, e))
+            add_shown(answers, edit)
+            self.frame.keyboard.attach(edit)
+            error = label("", "error")
+            error.setObjectName(f"form-error-{field.name}")
+            error.hide()
+            answers.addWidget(error)
+            self.fields[field.name], self.errors[field.name] = edit, error
+            first = first or edit
+        check = WrapButton(_("✔ Vérifier"))
+        check.setAccessibleName(_("Vérifier"))
+        check.setObjectName("form-check")
+        check.clicked.connect(lambda _checked=False: self.check(step))
+        add_shown(answers, check)
+        return first
+
+    # -- typing ------------------------------------------------------------------------------
+
+    def _current(self, step: Step) -> bool:
+        """Is `step` still the one shown, in a visit? (A field left as its step goes away, or
+        after the visit was wiped, must not write into the next visitor's visit.)"""
+        walk = self.frame.nav.walk
+        return walk is not None and walk.current.id == step.id
+
+    def _typed(self, step: Step, field, text: str, *, as_text: bool) -> bool:
+        """Ask the guard about `text` in `field`. While typing (`as_text`), only the numbers
+        that are real-looking anywhere are judged (half a password is not yet anything); a
+        refused value is emptied at once, its reason shown and said. The visit keeps a value
+        only once the guard accepts it for the field's own kind. True when it may stay."""
+        if not self._current(step):
+            return False
+        visit = self.frame.nav.visit
+        looked_at = replace(field, kind="text") if as_text else field
+        refused = guard(step, looked_at, text)
+        edit = self.fields.get(field.name)
+        if refused is not None:
+            if edit is not None:
+                edit.setText("")  # not clear(): nothing of it left to undo either
+            visit.type_in_form(step.id, field.name, "")
+            self.refused[field.name] = refused  # said again by "Vérifier" while it is empty
+            self._say_error(field.name, refused)
+            self.frame.nav.read_aloud(
+                refused, self.frame.nav.language, announce_to=self.errors.get(field.name)
+            )
+            return False
+        if text:
+            self.refused.pop(field.name, None)
+        # Kept only once its own kind's guard agrees (a password: only the card's).
+        kept = text if not as_text or guard(step, field, text) is None else ""
+        visit.type_in_form(step.id, field.name, kept)
+        return True
+
+    def _left(self, step: Step, field, edit: QLineEdit) -> None:
+        if field.name in self.fields and self.fields[field.name] is edit:
+            self._typed(step, field, edit.text(), as_text=False)
+
+    def _say_error(self, name: str, message: str) -> None:
+        error = self.errors.get(name)
+        if error is not None:
+            error.setText(message)
+            error.setVisible(bool(message))
+            if message:  # in sight, under its field, once the page has made room for it
+                page = self.frame.page
+                QTimer.singleShot(0, lambda: _in_sight(page, error))
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def check(self, step: Step) -> None:
+        """ "Vérifier": every field against its rules; the first mistake of each shows under it,
+        and is read with the field's name; or well done."""
+        nav = self.frame.nav
+        used, language = self.frame.shown_language(step), nav.language
+        for field in step.form:  # what is in the boxes now, through the guard first
+            edit = self.fields.get(field.name)
+            if edit is not None and edit.text():
+                self._typed(step, field, edit.text(), as_text=False)
+        refused = self.refused
+        verdict = check_form(step, nav.visit.form_values(step.id), used)
+        spoken: Spoken = []
+        first_wrong: QWidget | None = None
+        for field in step.form:
+            message = refused.get(field.name) or verdict.of(field.name).message
+            self._say_error(field.name, message)
+            if message:  # the field's name in the content's voice, what is wrong in the
+                # visitor's (the guard speaks the interface language, a rule the content's)
+                said_in = language if field.name in refused else used
+                spoken += [(field.label.get(used), used), (message, said_in)]
+                first_wrong = first_wrong or self.fields[field.name]
+        ok = verdict.ok and not refused
+        self._show_result(step, used, ok)
+        if ok:
+            spoken = [(step.success.get(used), used), (continue_hint(language), language)]  # type: ignore[union-attr]
+        else:
+            spoken.append((fix_hint(), language))
+        if first_wrong is not None:
+            first_wrong.setFocus()
+        nav.read_aloud_parts(sentences(spoken), announce_to=self.result if ok else first_wrong)
+
+    def _show_result(self, step: Step, used: str, ok: bool) -> None:
+        if self.result is not None:
+            self.result.setVisible(ok)
+            return
+        if not ok:
+            return
+        result = QFrame()
+        result.setObjectName("form-success")
+        result.setProperty("role", "right")
+        inside = QVBoxLayout(result)
+        said = label(_("✔ Bien rempli"), "subtitle")
+        text = label(directed(step.success.get(used), used))  # type: ignore[union-attr]
+        lay_out(used, self.frame.nav.language, text)
+        inside.addWidget(said)
+        inside.addWidget(text)
+        answers = self.frame.answers
+        answers.insertWidget(answers.count() - 1, result)
+        result.show()
+        self.result = result
+
+    def spoken_after(self, step: Step, used: str, language: str) -> Spoken:
+        parts: Spoken = [(_("Carte d'exercice."), language)]
+        parts += [(f"{line.label.get(used)} : {line.value}", used) for line in step.card]
+        for n, field in enumerate(step.form, start=1):
+            parts.append(
+                (
+                    gettext_in(used, "Champ {n} : {label}").format(
+                        n=n, label=field.label.get(used)
+                    ),
+                    used,
+                )
+            )
+            if field.hint is not None:
+                parts.append((field.hint.get(used), used))
+        parts.append((_("Quand vous avez fini, touchez le bouton Vérifier."), language))
         return parts
 
 
