@@ -63,11 +63,11 @@ def _store(home: Path) -> Path:
 # -- db --------------------------------------------------------------------------------------
 
 
-def test_db_init_creates_the_store_with_the_ten_builtin_procedures(initialised):
+def test_db_init_creates_the_store_with_every_builtin_procedure(initialised):
     home, result = initialised
     assert result.returncode == 0, result.stderr
     assert "Base créée" in result.stdout
-    assert "10 démarches ajoutées" in result.stdout
+    assert f"{len(BUILTIN_IDS)} démarches ajoutées" in result.stdout
     assert _store(home).exists()
     assert _store(home).read_bytes()[:16] != b"SQLite format 3\x00"
 
@@ -128,7 +128,7 @@ def test_db_rekey_changes_the_passphrase_and_keeps_the_procedures(home_copy: Pat
     with pytest.raises(WrongPassphraseError):
         Store.open(_store(home_copy), PASSPHRASE)
     with Store.open(_store(home_copy), NEW_PASSPHRASE) as store:
-        assert Catalog(store).count() == 10
+        assert Catalog(store).count() == len(BUILTIN_IDS)
 
 
 def test_db_rekey_refuses_a_weak_new_passphrase_and_keeps_the_old_one(home_copy: Path):
@@ -167,7 +167,7 @@ def test_db_backup_writes_a_copy_that_opens_and_db_restore_brings_it_back(
 def test_content_validate_accepts_the_builtin_files(tmp_path: Path):
     result = pasapas(tmp_path, "content", "validate", *map(str, builtin_files()))
     assert result.returncode == 0, result.stderr
-    assert "10 démarches valides" in result.stdout
+    assert f"{len(BUILTIN_IDS)} démarches valides" in result.stdout
 
 
 def test_content_validate_lists_each_problem_as_file_path_message(tmp_path: Path):
@@ -203,7 +203,7 @@ def test_content_import_of_a_batch_with_one_bad_file_imports_nothing(
     assert f"{bad_file}: $.start: " in result.stderr
     with Store.open(_store(home_copy), PASSPHRASE) as store:
         catalog = Catalog(store)
-        assert catalog.count() == 10
+        assert catalog.count() == len(BUILTIN_IDS)
         with pytest.raises(NotFoundError):
             catalog.get("nouvelle-demarche")
 

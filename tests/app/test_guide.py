@@ -58,7 +58,9 @@ def test_every_way_through_the_procedure_ends_on_a_done_step_with_steady_progres
 ):
     procedure = PROCEDURES[procedure_id]
     ways = _all_ways(procedure)
-    assert len(ways) >= 2  # every built-in procedure asks at least one question
+    if not any(step.kind is StepKind.QUIZ for step in procedure.steps):
+        assert len(ways) >= 2  # every built-in procedure asks at least one question
+    # (an exercise's practice questions do not branch: the room stays together)
     for actions in ways:
         walk = Walk(procedure, clock=FakeClock())
         progress = walk.progress()

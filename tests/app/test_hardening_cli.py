@@ -20,7 +20,7 @@ from pasapas.app.services import create_store
 from pasapas.app.settings import Paths
 from pasapas.app.store import Store
 from tests.app import test_hardening_store as conditions
-from tests.app.helpers import PASSPHRASE, builtin_data, folder_snapshot, write_json
+from tests.app.helpers import BUILTIN_IDS, PASSPHRASE, builtin_data, folder_snapshot, write_json
 from tests.app.test_cli import ROOT, pasapas
 from tests.app.test_hardening_store import (
     big_procedure,
@@ -53,7 +53,7 @@ def make_home(home: Path) -> Paths:
 
 @pytest.fixture(scope="module")
 def home_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The bytes of a store as `db init` makes it (the ten built-in procedures)."""
+    """The bytes of a store as `db init` makes it (every built-in procedure)."""
     return make_home(tmp_path_factory.mktemp("modele") / "home").store.read_bytes()
 
 
@@ -162,7 +162,7 @@ def test_content_import_on_a_full_disk_says_so_and_leaves_the_store_as_it_was(
     assert paths.store.read_bytes() == home_bytes
     (paths.data_dir / "remplissage").unlink()
     with Store.open(paths.store, PASSPHRASE) as store:
-        assert store.query_one("SELECT count(*) FROM procedures") == (10,)
+        assert store.query_one("SELECT count(*) FROM procedures") == (len(BUILTIN_IDS),)
 
 
 def test_db_init_on_a_full_disk_says_so_and_leaves_no_store(tmp_path, small_disk):
@@ -267,7 +267,7 @@ def test_content_import_while_another_process_writes_is_busy_after_the_configure
     assert "occupée" in line and str(pid) in line
     assert took < 8, took
     with Store.open(paths.store, PASSPHRASE) as store:
-        assert store.query_one("SELECT count(*) FROM procedures") == (10,)
+        assert store.query_one("SELECT count(*) FROM procedures") == (len(BUILTIN_IDS),)
 
 
 def test_db_rekey_while_another_process_writes_is_busy_and_keeps_the_passphrase(
@@ -284,7 +284,7 @@ def test_db_rekey_while_another_process_writes_is_busy_and_keeps_the_passphrase(
         )
     assert "occupée" in sentence(result)
     with Store.open(paths.store, PASSPHRASE) as store:
-        assert store.query_one("SELECT count(*) FROM procedures") == (10,)
+        assert store.query_one("SELECT count(*) FROM procedures") == (len(BUILTIN_IDS),)
 
 
 # -- unexpected errors -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pasapas.app.content.catalog import Catalog
 from pasapas.app.errors import StoreDamagedError, StoreError, WrongPassphraseError
 from pasapas.app.migrations import MIGRATIONS
 from pasapas.app.store import PAGE_SIZE, Store, remove_store_files, restore_backup
-from tests.app.helpers import PASSPHRASE, builtin_data, folder_snapshot, procedure_from
+from tests.app.helpers import BUILTIN_IDS, PASSPHRASE, builtin_data, folder_snapshot, procedure_from
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 NEW_PASSPHRASE = "une autre phrase bien longue"
@@ -95,7 +95,7 @@ def test_sound_store_passes_check_with_no_problem(open_store: Store):
 
 def test_opened_store_holds_every_procedure_written(open_store: Store, base_store):
     assert _ids(open_store) == base_store[1]
-    assert len(base_store[1]) == 10 + EXTRA_COPIES
+    assert len(base_store[1]) == len(BUILTIN_IDS) + EXTRA_COPIES
 
 
 def test_create_refuses_an_existing_file_and_leaves_it_untouched(tmp_path: Path, base_store):

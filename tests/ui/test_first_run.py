@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from pasapas.app.settings import load_settings
 from pasapas.app.staff import StaffAccounts
+from tests.app.helpers import BUILTIN_IDS
 
 CLICK = Qt.MouseButton.LeftButton
 PASSPHRASE = "trois mots au hasard"
@@ -69,7 +70,7 @@ def test_the_wizard_creates_the_store_the_settings_and_the_admin_account(
     assert "imprimante" in setup.printer_result.text().lower()
     qtbot.mouseClick(setup.button, CLICK)
     qtbot.waitUntil(lambda: window.current_screen == "home", timeout=20_000)
-    assert window.kiosk.catalog.count() == 10
+    assert window.kiosk.catalog.count() == len(BUILTIN_IDS)
     assert setup.first.text() == setup.pin.text() == setup.code.text() == ""
 
     settings = load_settings(paths)

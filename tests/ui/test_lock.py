@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from pasapas.app.services import Kiosk
 from pasapas.ui.passphrase_dialog import PassphraseDialog
+from tests.app.helpers import BUILTIN_IDS
 
 
 def test_first_start_asks_for_a_strong_passphrase_twice_then_opens(qtbot, make_window, paths):
@@ -38,7 +39,7 @@ def test_first_start_asks_for_a_strong_passphrase_twice_then_opens(qtbot, make_w
     qtbot.waitUntil(lambda: window.current_screen == "home", timeout=20000)
     assert paths.store.exists()
     assert setup.first.text() == "" and setup.second.text() == ""
-    assert window.kiosk.catalog.count() == 10
+    assert window.kiosk.catalog.count() == len(BUILTIN_IDS)
 
 
 def test_unlock_refuses_a_wrong_passphrase_and_opens_with_the_right_one(

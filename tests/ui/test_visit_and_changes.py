@@ -16,7 +16,7 @@ from pasapas.app.changes import Changes
 from pasapas.app.services import Kiosk
 from pasapas.ui.parts import Parts
 from pasapas.ui.widgets import WrapButton
-from tests.app.helpers import builtin_data, write_json
+from tests.app.helpers import BUILTIN_IDS, builtin_data, write_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,13 +78,14 @@ def test_a_full_store_still_wipes_the_visit_and_watches_for_the_next_one(qtbot, 
 def test_new_procedures_reach_the_home_screen_through_the_broadcast(qtbot, window, kiosk, tmp_path):
     home = window.screens["home"]
     before = home.findChild(WrapButton, "theme-all").detail_label.text()
-    assert before == "10 démarches"
+    assert before == f"{len(BUILTIN_IDS)} démarches"
     data = copy.deepcopy(builtin_data("carte-vitale"))
     data["id"] = "carte-vitale-bis"
     report = kiosk.import_files([write_json(tmp_path / "bis.json", data)])
     assert report.changes == Changes(procedures=True)
     window.broadcast(report.changes)
-    assert home.findChild(WrapButton, "theme-all").detail_label.text() == "11 démarches"
+    after = home.findChild(WrapButton, "theme-all").detail_label.text()
+    assert after == f"{len(BUILTIN_IDS) + 1} démarches"
 
 
 def test_new_procedures_do_not_move_the_screen_under_a_visitor(qtbot, window, kiosk, tmp_path):

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from pasapas.ui.widgets import WrapButton
+from tests.app.helpers import BUILTIN_IDS
 
 
 def visible_buttons(screen):
@@ -124,12 +125,12 @@ def test_theme_tile_lists_only_that_themes_procedures(qtbot, window):
     assert names == ["procedure-retraite-demande-en-ligne"]
 
 
-def test_all_procedures_tile_lists_the_ten_built_in_procedures(qtbot, window):
+def test_all_procedures_tile_lists_every_built_in_procedure(qtbot, window):
     home = window.screens["home"]
     qtbot.mouseClick(home.findChild(WrapButton, "theme-all"), Qt.MouseButton.LeftButton)
     theme = window.screens["theme"]
     shown = [b for b in theme.findChildren(WrapButton) if b.isVisibleTo(theme)]
-    assert len(shown) == 10
+    assert len(shown) == len(BUILTIN_IDS)
 
 
 def test_every_screen_uses_large_text_and_big_targets(qtbot, window):
