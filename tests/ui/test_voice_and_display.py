@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
+from pasapas.app.languages import strip_isolates
 from pasapas.ui.widgets import HOLD_MS, WrapButton
 from tests.ui.fakes import RecordingSpeech
 
@@ -198,3 +199,22 @@ def test_the_inactivity_warning_is_read_aloud(qtbot, voiced, speech):
     spoken = speech.said()[-1]
     assert "Êtes-vous toujours là ?" in spoken
     assert "Je suis toujours là" in spoken
+
+
+def test_search_results_are_said_as_well_as_shown(qtbot, voiced, speech):
+    """A visitor who types with the on-screen keyboard and cannot read hears what was found."""
+    home = voiced.screens["home"]
+    voiced.set_language("ar")
+    home.search.setText("vitale")
+    home.run_search()
+    said = [line for text, _lang in speech.spoken()[-1] for line in text.splitlines()]
+    titles = [strip_isolates(t) for t in home.result_titles()]
+    assert said[0].rstrip(".") == strip_isolates(home.results_title.text()).rstrip(".")
+    assert said[1].rstrip(".") == titles[0].rstrip(".")
+    parts = speech.spoken()[-1]
+    assert {lang for _text, lang in parts} >= {"ar"}  # its own voice for the interface words
+    home.search.setText("zzzzqqq")
+    home.run_search()
+    said = [line for text, _lang in speech.spoken()[-1] for line in text.splitlines()]
+    assert said[0].rstrip(".") == strip_isolates(home.results_title.text()).rstrip(".")
+    assert len(said) == 2 and said[1].startswith(strip_isolates(home.search_note.text())[:10])

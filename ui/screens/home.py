@@ -52,6 +52,9 @@ def procedure_button(item: ProcedureSummary, language: str) -> WrapButton:
     return button
 
 
+READ_RESULTS = 5  # the titles read after a search; the rest are on the screen, further down
+
+
 @register_screen
 class HomeScreen(Screen):
     name = "home"
@@ -352,6 +355,23 @@ class HomeScreen(Screen):
         # Nothing found: the themes stay in view, under the kind sentence, to choose from.
         self.tiles_box.setVisible(not results)
         QTimer.singleShot(0, self._bring_results_into_view)
+        self._read_results(results, answer.meant)
+
+    def _read_results(self, results: list[ProcedureSummary], meant: str) -> None:
+        """Said as well as shown, for a visitor who cannot read what the keyboard typed: how
+        many were found (or the kind sentence), the first titles, each in its own voice, and
+        how to open one. Each new search cuts the last one's reading."""
+        lang = self.nav.language
+        parts = [(self.results_title.text(), lang)]
+        if not results:
+            parts.append((self.search_note.text(), lang))
+        for item in results[:READ_RESULTS]:
+            parts.append((without_symbols(item.title), item.language))
+        if len(results) > READ_RESULTS:
+            parts.append((_("Les autres sont plus bas."), lang))
+        if results:
+            parts.append((_("Pour ouvrir une démarche, touchez son titre."), lang))
+        self.nav.read_aloud_parts(sentences(parts), announce_to=self.results_title)
 
     def _bring_results_into_view(self) -> None:
         """When the first suggestion is out of sight (a small screen, large text), scroll the
