@@ -182,6 +182,36 @@ def open_sample(window, procedure: Procedure) -> None:
     window.go(_shown_on(window))
 
 
+def _acted_states(
+    window, name: str, kind: StepKind, sample: Procedure
+) -> Iterator[tuple[str, Callable[[], None]]]:
+    """The states a step of `kind` takes once the visitor acts on it: a practice question
+    answered wrong (verdict, explanation, "Réessayer"); a practice form checked empty (an error
+    under every field) and the same with the on-screen keyboard open over it."""
+    if kind is StepKind.QUIZ:
+
+        def answered() -> None:
+            open_sample(window, sample)
+            settle()
+            step = window.walk.current
+            wrong = next(i for i, answer in enumerate(step.answers) if not answer.correct)
+            window.screens[name].answer_quiz(wrong)
+
+        yield f"{name}:{kind}:answered", answered
+    elif kind is StepKind.PRACTICE_FORM:
+
+        def checked(keyboard: bool) -> None:
+            open_sample(window, sample)
+            settle()
+            screen = window.screens[name]
+            screen.views[kind].check(window.walk.current)
+            if keyboard:
+                screen.keyboard.open_for(screen.views[kind].fields[sample.steps[0].form[0].name])
+
+        yield f"{name}:{kind}:checked", lambda: checked(False)
+        yield f"{name}:{kind}:keyboard", lambda: checked(True)
+
+
 def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
     """(label, show) for every state worth checking, registered screens first."""
     from pasapas.ui.screens.step_views import step_view_class
@@ -195,6 +225,7 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
         if name in kinds_on:
             for kind in kinds_on[name]:
                 yield f"{name}:{kind}", lambda p=samples[kind]: open_sample(window, p)
+                yield from _acted_states(window, name, kind, samples[kind])
         elif name == "overview":
             yield "overview", lambda: window.go("overview", procedure=first)
         elif name == "theme":
