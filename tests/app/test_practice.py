@@ -124,3 +124,16 @@ def test_numbers_are_read_without_their_separators_and_addresses_without_case():
     email = FormField("email", None, "email", ())  # type: ignore[arg-type]
     assert read_value(nir, " 9 99.01-99 999 999 ") == "999019999999 9".replace(" ", "")
     assert read_value(email, " Camille.Exemple@Exemple.FR ") == "camille.exemple@exemple.fr"
+
+
+def test_no_mock_message_shows_a_whole_phone_number_someone_may_have():
+    """A scam shown on a public kiosk must not name a number that may ring a real person:
+    its digits are masked ("06 •• •• •• ••"), the first ones kept as the clue."""
+    import re
+
+    whole = re.compile(r"(?<!\d)0[1-9](?:[ .]?\d\d){4}(?!\d)")
+    for procedure in PROCEDURES:
+        for step in procedure.steps:
+            if step.kind is StepKind.QUIZ:
+                for language in step.text.languages:
+                    assert not whole.search(step.text.get(language)), (procedure.id, step.id)
