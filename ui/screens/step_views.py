@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,7 +22,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pasapas.app.content.kinds import STEP_KINDS
-from pasapas.app.content.model import Step, StepKind
+from pasapas.app.content.model import Step, StepKind, Text
 from pasapas.app.i18n import _, gettext_in
 from pasapas.app.languages import directed
 from pasapas.app.training.practice import check_form, guard
@@ -94,6 +95,36 @@ def missing_views() -> tuple[set[StepKind], set[StepKind]]:
     return set(STEP_KINDS) - set(STEP_VIEWS), set(STEP_VIEWS) - set(STEP_KINDS)
 
 
+def answer_buttons(
+    labels: list[Text],
+    used: str,
+    language: str,
+    answers: QVBoxLayout,
+    name: str,
+    on_choose: Callable[[int], None],
+) -> QWidget | None:
+    """One big button per answer (`name-0`, `name-1`…), each in the step's language and voice;
+    returns the first, which takes the focus."""
+    first: QWidget | None = None
+    for index, text in enumerate(labels):
+        button = WrapButton(directed(text.get(used), used))
+        button.setAccessibleName(text.get(used))
+        button.setObjectName(f"{name}-{index}")
+        button.clicked.connect(lambda _checked=False, i=index: on_choose(i))
+        if used != language:
+            button.setProperty("speech_language", used)
+        lay_out(used, language, button.title_label)
+        add_shown(answers, button)
+        first = first or button
+    return first
+
+
+def numbered_answers(labels: list[Text], used: str) -> Spoken:
+    """ "Réponse 1 : …", "Réponse 2 : …", read in the step's language."""
+    answer = gettext_in(used, "Réponse {n} : {answer}")
+    return [(answer.format(n=n, answer=text.get(used)), used) for n, text in enumerate(labels, 1)]
+
+
 # -- the views -------------------------------------------------------------------------------------
 
 
@@ -143,51 +174,34 @@ class ChoiceView(StepView):
     shows_next = False
 
     def fill(self, step: Step, used: str, language: str, answers: QVBoxLayout) -> QWidget | None:
-        first: QWidget | None = None
-        for index, choice in enumerate(step.choices):
-            button = WrapButton(directed(choice.label.get(used), used))
-            button.setAccessibleName(choice.label.get(used))
-            button.setObjectName(f"choice-{index}")
-            button.clicked.connect(lambda _checked=False, i=index: self.frame.choose(i))
-            if used != language:
-                button.setProperty("speech_language", used)
-            lay_out(used, language, button.title_label)
-            add_shown(answers, button)
-            first = first or button
-        return first
+        labels = [choice.label for choice in step.choices]
+        return answer_buttons(labels, used, language, answers, "choice", self.frame.choose)
 
     def spoken_after(self, step: Step, used: str, language: str) -> Spoken:
-        parts = []
-        for index, choice in enumerate(step.choices, start=1):
-            answer = gettext_in(used, "Réponse {n} : {answer}")
-            parts.append((answer.format(n=index, answer=choice.label.get(used)), used))
-        return parts
-
-
-def _answers_read(step: Step, used: str) -> Spoken:
-    return [
-        (gettext_in(used, "Réponse {n} : {answer}").format(n=n, answer=a.label.get(used)), used)
-        for n, a in enumerate(step.answers, start=1)
-    ]
+        return numbered_answers([choice.label for choice in step.choices], used)
 
 
 def retry_hint() -> str:
     return _("Pour essayer encore, touchez le bouton Réessayer, sous l'explication.")
 
 
-@register_step_view(StepKind.QUIZ)
-class QuizView(StepView):
-    """A practice question, marked "Exercice": the text shows what to look at, then the
-    question and one big button per answer. Once answered, the answers give way to the verdict
-    (in words, with a sign and a colour of its own), the explanation, and, when the answer is
-    wrong, "Réessayer". Next shows all along: right or wrong, the visitor may go on. The answer
-    lives in the visit, and goes with it."""
+class ExerciseView(StepView):
+    """The kinds of a practice exercise: marked, shown and said, as one where nothing is sent."""
 
     def sign(self) -> str:
         return _("✎  Exercice : rien n'est envoyé")
 
     def spoken_before(self, step: Step, used: str, language: str) -> Spoken:
         return [(_("Exercice. Rien n'est envoyé."), language)]
+
+
+@register_step_view(StepKind.QUIZ)
+class QuizView(ExerciseView):
+    """A practice question, marked "Exercice": the text shows what to look at, then the
+    question and one big button per answer. Once answered, the answers give way to the verdict
+    (in words, with a sign and a colour of its own), the explanation, and, when the answer is
+    wrong, "Réessayer". Next shows all along: right or wrong, the visitor may go on. The answer
+    lives in the visit, and goes with it."""
 
     def fill(self, step: Step, used: str, language: str, answers: QVBoxLayout) -> QWidget | None:
         question = label(directed(step.question.get(used), used), "subtitle")  # type: ignore[union-attr]
@@ -196,18 +210,10 @@ class QuizView(StepView):
         answers.addWidget(question)
         tried = self.frame.nav.visit.quiz_try(step.id)
         if tried is None or tried.answer is None:
-            first: QWidget | None = None
-            for index, answer in enumerate(step.answers):
-                button = WrapButton(directed(answer.label.get(used), used))
-                button.setAccessibleName(answer.label.get(used))
-                button.setObjectName(f"quiz-answer-{index}")
-                button.clicked.connect(lambda _checked=False, i=index: self.frame.answer_quiz(i))
-                if used != language:
-                    button.setProperty("speech_language", used)
-                lay_out(used, language, button.title_label)
-                add_shown(answers, button)
-                first = first or button
-            return first
+            labels = [answer.label for answer in step.answers]
+            return answer_buttons(
+                labels, used, language, answers, "quiz-answer", self.frame.answer_quiz
+            )
         chosen = step.answers[tried.answer].label.get(used)
         verdict = QFrame()
         verdict.setObjectName("quiz-verdict")
@@ -258,7 +264,7 @@ class QuizView(StepView):
         question: Spoken = [(step.question.get(used), used)]  # type: ignore[union-attr]
         tried = self.frame.nav.visit.quiz_try(step.id)
         if tried is None or tried.answer is None:
-            return question + _answers_read(step, used)
+            return question + numbered_answers([a.label for a in step.answers], used)
         return question + self.feedback(step, used, language)
 
 
@@ -282,7 +288,7 @@ def fix_hint() -> str:
 
 
 @register_step_view(StepKind.PRACTICE_FORM)
-class PracticeFormView(StepView):
+class PracticeFormView(ExerciseView):
     """A simulated form to practise on, marked "Exercice : rien n'est envoyé", under the practice
     card with its fictitious identity. Touched, a field opens the on-screen keyboard. The
     real-data guard looks at each value as it is typed (a real-looking number, in any field) and
@@ -298,12 +304,6 @@ class PracticeFormView(StepView):
         self.errors: dict[str, QLabel] = {}
         self.result: QFrame | None = None
         self.refused: dict[str, str] = {}  # field -> the guard's sentence, while it stays empty
-
-    def sign(self) -> str:
-        return _("✎  Exercice : rien n'est envoyé")
-
-    def spoken_before(self, step: Step, used: str, language: str) -> Spoken:
-        return [(_("Exercice. Rien n'est envoyé."), language)]
 
     def fill(self, step: Step, used: str, language: str, answers: QVBoxLayout) -> QWidget | None:
         visit = self.frame.nav.visit
