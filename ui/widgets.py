@@ -464,6 +464,15 @@ class ScrollPage(QScrollArea):
         QScroller.scroller(self.viewport()).stop()
         self.verticalScrollBar().setValue(0)
 
+    def show_from(self, widget: QWidget) -> None:
+        """Bring `widget` into sight from its top (a page scrolled to a widget taller than the
+        view would otherwise show its middle): left as it is when all of it already shows."""
+        if self.is_in_view(widget):
+            return
+        top = widget.mapTo(self.widget(), QPoint(0, 0)).y()
+        bar = self.verticalScrollBar()
+        bar.setValue(min(max(top - 8, 0), bar.maximum()))
+
     def is_in_view(self, widget: QWidget) -> bool:
         """Is the whole of `widget` inside what the page shows now?"""
         top_left = widget.mapTo(self.viewport(), QPoint(0, 0))

@@ -188,7 +188,7 @@ class StepScreen(Screen):
             self.page.to_top()
             self.nav.read_aloud_parts(self.spoken_parts(step), announce_to=self.title)
             return
-        QTimer.singleShot(0, lambda: self.page.ensureWidgetVisible(self.answers_box, 0, 0))
+        QTimer.singleShot(0, lambda: self.page.show_from(self.answers_box))
         self.nav.read_aloud_parts(sentences(spoken), announce_to=self.answers_box)
 
     def _take_answers(self) -> list[QWidget]:
@@ -442,13 +442,9 @@ class StepScreen(Screen):
             return
         step = walk.current
         self.nav.visit.retry_quiz(step.id)
-        used = self.shown_language(step)
-        question = [(step.question.get(used), used)] if step.question is not None else []
-        spoken = question + [
-            (gettext_in(used, "Réponse {n} : {answer}").format(n=n, answer=a.label.get(used)), used)
-            for n, a in enumerate(step.answers, start=1)
-        ]
-        self.show_step(spoken=[*spoken, (answer_hint(), self.nav.language)])
+        used, lang = self.shown_language(step), self.nav.language
+        spoken = self.views[step.kind].spoken_after(step, used, lang)  # question and answers
+        self.show_step(spoken=[*spoken, (answer_hint(), lang)])
 
     def back(self) -> None:
         walk = self.nav.walk
