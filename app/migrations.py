@@ -313,6 +313,57 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The purge looks for rows before a day.
         "CREATE INDEX visit_events_by_day ON visit_events(day)",
     ),
+    # 5 -> 6: workshops (issue 12). A workshop, its participants (a first name or a pseudonym,
+    # a contact only with their consent), and what each practised: per procedure of the
+    # module, how far they went; per practice question or form, how many tries and whether
+    # they got it right. Participants' rows go with their workshop, progress with its person.
+    (
+        """CREATE TABLE workshops (
+            id TEXT PRIMARY KEY,
+            day TEXT NOT NULL,
+            place TEXT NOT NULL,
+            title TEXT NOT NULL,
+            modules TEXT NOT NULL,
+            trainer TEXT NOT NULL,
+            state TEXT NOT NULL,
+            started_at TEXT,
+            ended_at TEXT,
+            report_id TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX workshops_by_day ON workshops(day)",
+        """CREATE TABLE workshop_participants (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            language TEXT NOT NULL,
+            present INTEGER NOT NULL DEFAULT 0,
+            contact TEXT NOT NULL DEFAULT '',
+            UNIQUE (workshop_id, position)
+        )""",
+        """CREATE TABLE workshop_items (
+            participant_id TEXT NOT NULL
+                REFERENCES workshop_participants(id) ON DELETE CASCADE,
+            procedure_id TEXT NOT NULL,
+            steps_seen INTEGER NOT NULL,
+            finished INTEGER NOT NULL,
+            seconds INTEGER NOT NULL,
+            turns INTEGER NOT NULL,
+            stopped_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (participant_id, procedure_id)
+        )""",
+        """CREATE TABLE workshop_answers (
+            participant_id TEXT NOT NULL
+                REFERENCES workshop_participants(id) ON DELETE CASCADE,
+            procedure_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            right INTEGER NOT NULL,
+            PRIMARY KEY (participant_id, procedure_id, step_id)
+        )""",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -149,6 +149,7 @@ def erase_subject(
                 )
             )
         store.execute("DELETE FROM staff_accounts WHERE id = ?", (account_id,))
+        store.execute("UPDATE workshops SET trainer = '' WHERE trainer = ?", (account_id,))
         anonymised = 0
         for report_id, payload in store.query(
             "SELECT id, payload FROM accompaniment_reports WHERE author = ?", (account_id,)

@@ -1,6 +1,7 @@
 """The retention purge: anonymous visit events and accompaniment reports are kept `months` whole
 months before the current one (Settings.retention_months, 12 by default), then only their monthly
-aggregates (docs/privacy.md).
+aggregates (docs/privacy.md). Closed workshops go at the same age, with their participants'
+names, contacts and progress (their report stays, as every report, until its own purge).
 
 `purge` folds the rows of the days before the cut-off into `activity_aggregates` (per month,
 source and dimension: what `app.stats.activity` counts) and deletes them, with their outbox
@@ -21,6 +22,7 @@ from pasapas.app.audit import AuditLog
 from pasapas.app.outbox import SENT
 from pasapas.app.stats import DURATION_BANDS, month_start
 from pasapas.app.store import Store
+from pasapas.app.training.workshops import Workshops
 
 LAST_PURGE_KEY = "retention_last_purge"  # in `meta`: the day the purge last ran
 
@@ -30,6 +32,7 @@ class PurgeReport:
     visit_events: int
     reports: int
     cutoff: dt.date | None = None  # rows of the days before this one were purged
+    workshops: int = 0  # closed workshops, with their participants, contacts and progress
 
 
 def cutoff_day(today: dt.date, months: int) -> dt.date:
@@ -128,12 +131,13 @@ def purge(store: Store, today: dt.date, months: int, *, actor: str = "") -> Purg
             _fold_visits(store)
             _delete(store, "visit_events")
         store.execute("DELETE FROM temp.purged")
+        workshops = Workshops(store).purge_before(cutoff)
         AuditLog(store).append(
             "purge",
             actor,
-            {"visit_events": visits, "reports": reports, "months": months},
+            {"visit_events": visits, "reports": reports, "workshops": workshops, "months": months},
         )
-    return PurgeReport(visit_events=visits, reports=reports, cutoff=cutoff)
+    return PurgeReport(visit_events=visits, reports=reports, cutoff=cutoff, workshops=workshops)
 
 
 def purge_if_due(store: Store, today: dt.date, months: int) -> PurgeReport | None:

@@ -29,6 +29,7 @@ from pasapas.app.content.catalog import (
     ensure_search_index,
 )
 from pasapas.app.content.model import Procedure
+from pasapas.app.errors import PasapasError
 from pasapas.app.guide import Outcome, Walk
 from pasapas.app.outbox import SyncState, SyncStatus, write_record
 from pasapas.app.records import RecordType
@@ -37,6 +38,7 @@ from pasapas.app.retention import purge_if_due
 from pasapas.app.settings import Paths, Settings, load_settings
 from pasapas.app.staff import StaffAccounts
 from pasapas.app.store import Store, remove_store_files
+from pasapas.app.training.workshops import Workshops
 from pasapas.app.visits import VisitLog
 
 
@@ -90,6 +92,7 @@ class Kiosk:
         self.audit = AuditLog(self.store)
         self.staff = StaffAccounts(self.store, audit=self.audit)
         self.reports = Reports(self.store, audit=self.audit)
+        self.workshops = Workshops(self.store, audit=self.audit)
 
     @classmethod
     def open(cls, paths: Paths, passphrase: str, *, demo: bool = False) -> Kiosk:
@@ -143,6 +146,16 @@ class Kiosk:
     def procedure(self, procedure_id: str) -> Procedure:
         return self.catalog.get(procedure_id)
 
+    def procedures_by_id(self, procedure_ids: Sequence[str]) -> dict[str, Procedure]:
+        """The procedures of these ids the catalog holds (a workshop's items, say)."""
+        found = {}
+        for procedure_id in procedure_ids:
+            try:
+                found[procedure_id] = self.catalog.get(procedure_id)
+            except PasapasError:
+                continue
+        return found
+
     def import_files(self, files: Sequence[Path]) -> ImportReport:
         return self.catalog.import_files(files)
 
@@ -181,7 +194,7 @@ class Kiosk:
 
         The window runs it when the kiosk opens and then every hour, on its worker."""
         report = purge_if_due(self.store, today or dt.date.today(), self.settings.retention_months)
-        if report is None or not (report.visit_events or report.reports):
+        if report is None or not (report.visit_events or report.reports or report.workshops):
             return Changes()
         return Changes(visits=True, reports=True, outbox=True, audit=True)
 

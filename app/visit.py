@@ -26,6 +26,15 @@ class QuizTry:
     attempts: int
 
 
+@dataclass(frozen=True)
+class FormTry:
+    """How often a visitor pressed "Vérifier" on one practice form, and whether the form was
+    well filled in at the last press."""
+
+    attempts: int
+    passed: bool
+
+
 @dataclass
 class Visit:
     """A visit starts with the kiosk's defaults and comes back to them on `wipe()`."""
@@ -40,6 +49,7 @@ class Visit:
     _ticks: dict[str, set[int]] = field(init=False, repr=False, default_factory=dict)
     _tries: dict[str, QuizTry] = field(init=False, repr=False, default_factory=dict)
     _forms: dict[str, dict[str, str]] = field(init=False, repr=False, default_factory=dict)
+    _checks: dict[str, FormTry] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.default_prefs = self.default_prefs.validated()
@@ -60,6 +70,7 @@ class Visit:
             or bool(self._ticks)
             or bool(self._tries)
             or bool(self._forms)
+            or bool(self._checks)
             or self.language != self.default_language
             or self.prefs != self.default_prefs
         )
@@ -122,6 +133,22 @@ class Visit:
     def form_values(self, step_id: str) -> dict[str, str]:
         return dict(self._forms.get(step_id, {}))
 
+    def check_form(self, step_id: str, passed: bool) -> FormTry:
+        """The visitor pressed "Vérifier" on a practice form (what the form said is the view's;
+        only the count and the last verdict are kept, for the visit)."""
+        previous = self._checks.get(step_id)
+        checked = FormTry((previous.attempts if previous else 0) + 1, passed)
+        self._checks[step_id] = checked
+        return checked
+
+    def practice_results(self) -> tuple[tuple[str, int, bool], ...]:
+        """(step id, tries, right in the end) for each practice question answered and each
+        practice form checked in this walk: what a workshop keeps of a participant's turn
+        (never the answers chosen or the values typed)."""
+        quizzes = [(s, t.attempts, t.right) for s, t in self._tries.items() if t.attempts]
+        forms = [(s, t.attempts, t.passed) for s, t in self._checks.items()]
+        return tuple(quizzes + forms)
+
     # -- the end -------------------------------------------------------------------------------
 
     def end(self) -> Outcome | None:
@@ -134,6 +161,7 @@ class Visit:
         self._ticks.clear()
         self._tries.clear()
         self._forms.clear()
+        self._checks.clear()
         if walk is None:
             return None
         if walk.state is WalkState.WALKING and walk.at_end:
@@ -147,6 +175,7 @@ class Visit:
         self._ticks.clear()
         self._tries.clear()
         self._forms.clear()
+        self._checks.clear()
         self.search_text = ""
         self.language = self.default_language
         self.prefs = self.default_prefs

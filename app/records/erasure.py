@@ -3,7 +3,12 @@
 Queued by `app.privacy.erase_subject` in the transaction that erases. `subject` is the random id
 the service knew the person by (a staff account's id, as the author of accompaniment reports);
 the name never leaves the kiosk. The service removes that author from the reports of the sending
-device's site (`sync.server.storage.ServerDB.store_records`). Issue 12 adds the "trainee" kind.
+device's site (`sync.server.storage.ServerDB.store_records`).
+
+Version 2 adds the kind "trainee": `subject` is then a workshop participant's random id (the
+`participant` of `workshop_participation` records), and the service deletes that participant's
+records of the sending device's site (`app.training.workshops.Workshops.erase_participant`).
+Staff erasures are still written as version 1, which stays registered.
 """
 
 from __future__ import annotations
@@ -25,10 +30,20 @@ class Erasure:
     day: dt.date
 
 
-def _rules(erasure: Erasure) -> str | None:
+def _rules(erasure: Erasure | ErasureV2) -> str | None:
     if not _SUBJECT.fullmatch(erasure.subject):
         return "subject must be an account id (letters, digits, - and _, at most 64)"
     return None
 
 
 ERASURE_TYPE = register(RecordType("erasure", 1, Erasure, rules=_rules))
+
+
+@dataclass(frozen=True)
+class ErasureV2:
+    subject: str  # a staff account's id, or a workshop participant's random id
+    kind: Literal["staff", "trainee"]
+    day: dt.date
+
+
+ERASURE_V2_TYPE = register(RecordType("erasure", 2, ErasureV2, rules=_rules))

@@ -61,9 +61,12 @@ from pasapas.sync.protocol import (
 )
 
 # An `erasure` record (app/records/erasure.py) names a staff account's id: the service blanks
-# that author in the `accompaniment_report` records of the sending device's site.
+# that author in the `accompaniment_report` records of the sending device's site. Of kind
+# "trainee" (version 2), it names a workshop participant's random id: the service deletes that
+# participant's `workshop_participation` records of the site.
 ERASURE = "erasure"
 ERASED_REPORT = "accompaniment_report"
+ERASED_PARTICIPATION = "workshop_participation"
 
 SCHEMA_VERSION = 1
 
@@ -657,9 +660,7 @@ class ServerDB:
                     .where(records.c.id.in_(chunk))
                 ):
                     earlier_of_site = (
-                        caller is not None
-                        and owner_site == caller[0]
-                        and owner_created < caller[1]
+                        caller is not None and owner_site == caller[0] and owner_created < caller[1]
                     )
                     existing[rid] = (owner, earlier_of_site, digest)
         for record in batch:
@@ -768,7 +769,13 @@ def _apply_erasures(conn: Connection, device_id: str, new_records: Sequence[Reco
     """Inside `store_records`' transaction: for each new erasure, blank its subject as the
     author of the site's reports; a new report whose author the site already erased (sent
     before the kiosk learnt of the erasure) is stored without it."""
-    subjects = {str(r.payload.get("subject", "")) for r in new_records if r.type == ERASURE}
+    erasures = [r for r in new_records if r.type == ERASURE]
+    _erase_trainees(conn, device_id, new_records, erasures)
+    subjects = {
+        str(r.payload.get("subject", ""))
+        for r in erasures
+        if r.payload.get("kind", "staff") == "staff"
+    }
     subjects.discard("")
     authors = {str(r.payload.get("author", "")) for r in new_records if r.type == ERASED_REPORT}
     authors -= {"", *subjects}
@@ -791,6 +798,33 @@ def _apply_erasures(conn: Connection, device_id: str, new_records: Sequence[Reco
                     digest=record_digest(ERASED_REPORT, version, data),
                 )
             )
+
+
+def _erase_trainees(
+    conn: Connection, device_id: str, new_records: Sequence[Record], erasures: Sequence[Record]
+) -> None:
+    """Delete the participation records of each workshop participant erased now, and a new
+    participation record of one the site erased before (a kiosk sending it again after a lost
+    acknowledgement)."""
+    erased = {
+        str(r.payload.get("subject", "")) for r in erasures if r.payload.get("kind") == "trainee"
+    }
+    erased.discard("")
+    arriving = {
+        str(r.payload.get("participant", "")) for r in new_records if r.type == ERASED_PARTICIPATION
+    } - {"", *erased}
+    for participant in arriving:
+        for _id, _version, payload in _site_records(conn, device_id, ERASURE, participant):
+            data = json.loads(payload)
+            if data.get("subject") == participant and data.get("kind") == "trainee":
+                erased.add(participant)
+                break
+    for participant in sorted(erased):
+        for record_id, _version, payload in _site_records(
+            conn, device_id, ERASED_PARTICIPATION, participant
+        ):
+            if json.loads(payload).get("participant") == participant:
+                conn.execute(delete(records).where(records.c.id == record_id))
 
 
 def _lock_content(conn: Connection, dialect: str) -> None:

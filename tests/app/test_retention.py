@@ -152,7 +152,7 @@ def test_the_audit_log_records_that_a_purge_ran_and_how_many_rows_not_which(stor
 
     entry = AuditLog(store).entries(1)[0]
     assert (entry.action, entry.actor) == ("purge", ALICE)
-    assert entry.detail == {"reports": 1, "visit_events": 0, "months": 12}
+    assert entry.detail == {"reports": 1, "visit_events": 0, "workshops": 0, "months": 12}
     assert filed.id not in str(entry)
     assert AuditLog(store).verify().ok
 

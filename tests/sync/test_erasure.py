@@ -115,3 +115,52 @@ def test_a_report_that_arrives_after_the_erasure_is_stored_without_its_author(
     assert server_payload(central, second, late)["author"] == ""
     assert server_payload(central, second, own)["author"] == admin.id
     assert ATTENTION not in {s for (s,) in second.query("SELECT state FROM outbox")}
+
+
+def test_an_erased_workshop_participant_is_deleted_from_the_service_and_stays_deleted(
+    central, service, make_store
+):
+    from pasapas.app.training.workshops import WorkshopDraft, Workshops
+
+    kiosk = make_store("kiosk")
+    enroll(kiosk, service.url, central.code(), allow_http=True, timeout=FAST)
+    workshops = Workshops(kiosk)
+    workshop = workshops.create(
+        WorkshopDraft(
+            dt.date(2026, 12, 3), "Salle 2", ("atelier-arnaques",), participants=("Awa", "Bogdan")
+        ),
+        actor="trainer",
+    )
+    awa, bogdan = workshops.participants(workshop.id)
+    for person in (awa, bogdan):
+        workshops.set_present(person.id, True, actor="trainer")
+    workshops.close(workshop.id, actor="trainer")
+    sync(kiosk)
+    device = SyncState(kiosk).enrolment().device_id
+
+    def held() -> list[str]:
+        with central.db.engine.begin() as conn:
+            rows = conn.execute(
+                select(records.c.payload).where(
+                    records.c.device_id == device, records.c.type == "workshop_participation"
+                )
+            ).all()
+        return sorted(json.loads(payload)["participant"] for (payload,) in rows)
+
+    assert held() == sorted([awa.id, bogdan.id])
+    (awa_record,) = [
+        record_id
+        for record_id, payload in kiosk.query(
+            "SELECT id, payload FROM outbox WHERE type = 'workshop_participation'"
+        )
+        if json.loads(payload)["participant"] == awa.id
+    ]
+    workshops.erase_participant(awa.id, actor="trainer")
+    sync(kiosk)
+    assert held() == [bogdan.id]
+    assert Outbox(kiosk).counts().attention == 0
+    # Sent again (as after a lost acknowledgement), it does not come back.
+    with kiosk.transaction():
+        kiosk.execute("UPDATE outbox SET state = ? WHERE id = ?", (QUEUED, awa_record))
+    sync(kiosk)
+    assert held() == [bogdan.id]

@@ -432,6 +432,7 @@ class PracticeFormView(ExerciseView):
                 spoken += [(field.label.get(used), used), (message, said_in)]
                 first_wrong = first_wrong or self.fields[field.name]
         ok = verdict.ok and not refused
+        nav.visit.check_form(step.id, ok)
         self._show_result(step, used, ok)
         if ok:
             spoken = [(step.success.get(used), used), (continue_hint(language), language)]  # type: ignore[union-attr]
