@@ -33,7 +33,7 @@ locales/%.mo: locales/%.po $(STAMP)
 # template into every catalog (new strings come in empty, never guessed: no fuzzy matching), then
 # translate them; `make i18n-check` (and the tests) say what is still missing.
 i18n-extract: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -k gettext_in:2 --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -k gettext_in:2 -k ngettext_in:2,3 --no-location \
 	  --project pasapas --msgid-bugs-address "" -o locales/pasapas.pot pasapas app ui accessibility sync
 
 i18n-update: i18n-extract

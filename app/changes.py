@@ -16,6 +16,7 @@ class Changes:
     people: bool = False  # staff accounts and their roles
     reports: bool = False  # accompaniment reports filed, edited, purged or erased
     audit: bool = False  # the staff audit log gained an entry
+    workshops: bool = False  # workshops planned, started, closed; participants and progress
     store: bool = False  # the store was opened, created or replaced: everything may differ
 
     def __or__(self, other: Changes) -> Changes:

@@ -67,6 +67,13 @@ def gettext_in(language: str, message: str) -> str:
     return _translations(language).gettext(message)
 
 
+def ngettext_in(language: str, singular: str, plural: str, n: int) -> str:
+    """`ngettext` in `language`, whatever the interface language (see `gettext_in`)."""
+    if language == _language:
+        return _current.ngettext(singular, plural, n)
+    return _translations(language).ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message

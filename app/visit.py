@@ -35,6 +35,21 @@ class FormTry:
     passed: bool
 
 
+@dataclass(frozen=True)
+class SpotTry:
+    """What a visitor found in a mock message: the signs found, the touches on pieces that
+    were not one, how many signs there are, and the piece touched last."""
+
+    found: frozenset[int]
+    misses: int
+    signs: int
+    last: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return len(self.found) == self.signs
+
+
 @dataclass
 class Visit:
     """A visit starts with the kiosk's defaults and comes back to them on `wipe()`."""
@@ -50,6 +65,7 @@ class Visit:
     _tries: dict[str, QuizTry] = field(init=False, repr=False, default_factory=dict)
     _forms: dict[str, dict[str, str]] = field(init=False, repr=False, default_factory=dict)
     _checks: dict[str, FormTry] = field(init=False, repr=False, default_factory=dict)
+    _spots: dict[str, SpotTry] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.default_prefs = self.default_prefs.validated()
@@ -71,6 +87,7 @@ class Visit:
             or bool(self._tries)
             or bool(self._forms)
             or bool(self._checks)
+            or bool(self._spots)
             or self.language != self.default_language
             or self.prefs != self.default_prefs
         )
@@ -141,13 +158,32 @@ class Visit:
         self._checks[step_id] = checked
         return checked
 
+    def touch_piece(self, step_id: str, index: int, clues: tuple[int, ...]) -> SpotTry:
+        """The visitor touched piece `index` of a mock message whose signs are `clues`."""
+        previous = self._spots.get(step_id) or SpotTry(frozenset(), 0, len(clues))
+        if index in clues:
+            tried = SpotTry(previous.found | {index}, previous.misses, len(clues), index)
+        else:
+            tried = SpotTry(previous.found, previous.misses + 1, len(clues), index)
+        self._spots[step_id] = tried
+        return tried
+
+    def spot_try(self, step_id: str) -> SpotTry | None:
+        return self._spots.get(step_id)
+
     def practice_results(self) -> tuple[tuple[str, int, bool], ...]:
         """(step id, tries, right in the end) for each practice question answered and each
         practice form checked in this walk: what a workshop keeps of a participant's turn
         (never the answers chosen or the values typed)."""
         quizzes = [(s, t.attempts, t.right) for s, t in self._tries.items() if t.attempts]
         forms = [(s, t.attempts, t.passed) for s, t in self._checks.items()]
-        return tuple(quizzes + forms)
+        # A mock message: each touch off a sign is a wrong try; every sign found, a right one.
+        spots = [
+            (s, t.misses + (1 if t.complete else 0), t.complete)
+            for s, t in self._spots.items()
+            if t.misses or t.found
+        ]
+        return tuple(quizzes + forms + spots)
 
     # -- the end -------------------------------------------------------------------------------
 
@@ -162,6 +198,7 @@ class Visit:
         self._tries.clear()
         self._forms.clear()
         self._checks.clear()
+        self._spots.clear()
         if walk is None:
             return None
         if walk.state is WalkState.WALKING and walk.at_end:
@@ -176,6 +213,7 @@ class Visit:
         self._tries.clear()
         self._forms.clear()
         self._checks.clear()
+        self._spots.clear()
         self.search_text = ""
         self.language = self.default_language
         self.prefs = self.default_prefs

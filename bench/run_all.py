@@ -27,6 +27,7 @@ SCRIPTS = (
     "bench_language.py",
     "bench_sheet.py",
     "bench_stats.py",
+    "bench_training.py",
 )
 
 

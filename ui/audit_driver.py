@@ -65,6 +65,39 @@ def show_as_staff(window, name: str, display) -> None:
     window.go(name)
 
 
+def demo_workshop(kiosk) -> str:
+    """A workshop under way in the demo store (made once): four participants, three present,
+    one done, one stuck on a practice question, one not started yet. Its id."""
+    from pasapas.app.training.workshops import PracticeAnswer, Turn, WorkshopDraft
+
+    workshops = kiosk.workshops
+    for workshop in workshops.recent():
+        return workshop.id
+    workshop = workshops.create(
+        WorkshopDraft(
+            dt.date.today(),
+            "Salle 2",
+            ("atelier-arnaques",),
+            participants=("Awa", "Bogdan", "Chafia", "Dédé"),
+        ),
+        actor="",
+    )
+    people = workshops.participants(workshop.id)
+    workshops.start(workshop.id, actor="")
+    for person in people[:3]:
+        workshops.set_present(person.id, True, actor="")
+    exercise = kiosk.procedure("exercice-reperer-arnaques")
+    quiz = [step.id for step in exercise.steps if step.kind is StepKind.QUIZ]
+    for item in workshop.items:
+        answers = tuple(PracticeAnswer(q, 1, True) for q in quiz) if item == exercise.id else ()
+        workshops.record_turn(people[0].id, Turn(item, 10, True, 420, "fin", answers))
+    workshops.record_turn(
+        people[1].id,
+        Turn(exercise.id, 3, False, 180, quiz[0], (PracticeAnswer(quiz[0], 2, False),)),
+    )
+    return workshop.id
+
+
 @contextmanager
 def demo_window(language: str = "fr", size: tuple[int, int] = WINDOW_SIZE) -> Iterator:
     """A real kiosk window on a throwaway demo store, shown offscreen (or on the display)."""
@@ -187,7 +220,8 @@ def _acted_states(
 ) -> Iterator[tuple[str, Callable[[], None]]]:
     """The states a step of `kind` takes once the visitor acts on it: a practice question
     answered wrong (verdict, explanation, "Réessayer"); a practice form checked empty (an error
-    under every field) and the same with the on-screen keyboard open over it."""
+    under every field) and the same with the on-screen keyboard open over it; a mock message
+    touched off a sign and on one, then with every sign found."""
     if kind is StepKind.QUIZ:
 
         def answered() -> None:
@@ -198,6 +232,18 @@ def _acted_states(
             window.screens[name].answer_quiz(wrong)
 
         yield f"{name}:{kind}:answered", answered
+    elif kind is StepKind.SPOT:
+
+        def touched(every: bool) -> None:
+            open_sample(window, sample)
+            settle()
+            step, screen = window.walk.current, window.screens[name]
+            others = [i for i in range(len(step.pieces)) if i not in step.clues]
+            for index in [*others[:1], *(step.clues if every else step.clues[:1])]:
+                screen.touch_piece(index)
+
+        yield f"{name}:{kind}:touched", lambda: touched(False)
+        yield f"{name}:{kind}:found", lambda: touched(True)
     elif kind is StepKind.PRACTICE_FORM:
 
         def checked(keyboard: bool) -> None:
@@ -230,6 +276,8 @@ def screen_states(window) -> Iterator[tuple[str, Callable[[], None]]]:
             yield "overview", lambda: window.go("overview", procedure=first)
         elif name == "theme":
             yield "theme", lambda: window.go("theme", theme=None)
+        elif name == "staff_workshop":  # a workshop under way, with its people and progress
+            yield name, lambda: window.go("staff_workshop", workshop=demo_workshop(window.kiosk))
         elif is_staff_screen(window, name):
             yield name, lambda n=name: window.go(n)  # shown by the caller, logged in
         elif name == "home":

@@ -1,4 +1,5 @@
-"""The kiosk's commands: `pasapas kiosk`, `pasapas a11y-audit`, `pasapas screenshot`.
+"""The kiosk's commands: `pasapas kiosk`, `pasapas a11y-audit`, `pasapas screenshot`,
+`pasapas sheet` and `pasapas training list|report|attestation` (the papers are laid out by Qt).
 
 Qt is imported by each handler, when it runs: `pasapas --help` or `pasapas db check` never load it.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,117 @@ def cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _workshop(workshops: Any, wanted: str) -> Any:
+    """The workshop whose id is `wanted` or starts with it (as `training list` shows it)."""
+    from pasapas.app.errors import NotFoundError
+
+    found = [w for w in workshops.recent(limit=10_000) if w.id.startswith(wanted.strip())]
+    if len(found) != 1 or not wanted.strip():
+        raise NotFoundError(
+            _(
+                "Aucun atelier ne porte le numéro « {id} » : voyez « pasapas training list »."
+            ).format(id=wanted)
+        )
+    return found[0]
+
+
+def cmd_training_list(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app.formatting import long_date
+    from pasapas.app.settings import load_settings
+    from pasapas.app.terminal import open_store
+    from pasapas.app.training.workshops import Workshops, workshop_state_label
+
+    language = load_settings(paths).language
+    with open_store(paths) as store:
+        workshops = Workshops(store)
+        found = [(w, workshops.participants(w.id)) for w in workshops.recent(limit=10_000)]
+    if not found:
+        print(_("Aucun atelier."), file=sys.stderr)
+        return 1
+    for workshop, people in found:
+        present = sum(p.present for p in people)
+        print(
+            "\t".join(
+                (
+                    workshop.id[:8],
+                    long_date(workshop.day, language),
+                    workshop_state_label(workshop.state),
+                    workshop.title,
+                    workshop.place,
+                    _("{present} présentes sur {registered}").format(
+                        present=present, registered=len(people)
+                    ),
+                )
+            )
+        )
+    return 0
+
+
+def _workshop_paper(args: argparse.Namespace, paths: Paths, attestation: bool) -> int:
+    from pasapas.app.audit import AuditLog
+    from pasapas.app.content.catalog import Catalog
+    from pasapas.app.errors import NotFoundError
+    from pasapas.app.settings import load_settings
+    from pasapas.app.staff import StaffAccounts
+    from pasapas.app.terminal import open_store
+    from pasapas.app.training.papers import attestation_paper, report_paper
+    from pasapas.app.training.workshops import Workshops
+
+    settings = load_settings(paths)
+    with open_store(paths) as store:
+        workshops = Workshops(store)
+        workshop = _workshop(workshops, args.session)
+        progress = workshops.progress(workshop.id)
+        catalog = Catalog(store)
+        procedures = {}
+        for item in workshop.items:
+            try:
+                procedures[item] = catalog.get(item)
+            except PasapasError:
+                continue
+        if attestation:
+            wanted = args.participant.strip()
+            rows = [
+                r
+                for r in progress.rows
+                if wanted.casefold() in (r.participant.name.casefold(), r.participant.id)
+                or wanted == str(r.participant.position + 1)
+            ]
+            if len(rows) != 1:
+                raise NotFoundError(
+                    _("Personne ne s'appelle « {name} » dans cet atelier.").format(name=wanted)
+                )
+            trainer = ""
+            if workshop.trainer:
+                try:
+                    trainer = StaffAccounts(store).get(workshop.trainer).display_name
+                except PasapasError:
+                    trainer = ""
+            paper = attestation_paper(
+                workshop, rows[0], procedures, site_name=settings.site_name, trainer_name=trainer
+            )
+        else:
+            paper = report_paper(
+                progress, procedures, settings.language, site_name=settings.site_name
+            )
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            _offscreen()
+        from pasapas.ui.workshop_pdf import render_paper
+
+        out = render_paper(paper, Path(args.out))
+        AuditLog(store).append("workshop_export", "", {"file": "pdf"})
+    print(_("Document écrit : {path}").format(path=out))
+    return 0
+
+
+def cmd_training_report(args: argparse.Namespace, paths: Paths) -> int:
+    return _workshop_paper(args, paths, attestation=False)
+
+
+def cmd_training_attestation(args: argparse.Namespace, paths: Paths) -> int:
+    return _workshop_paper(args, paths, attestation=True)
+
+
 def add_commands(sub: Any) -> None:
     kiosk = sub.add_parser("kiosk", help=_("ouvrir la borne"))
     kiosk.add_argument(
@@ -152,3 +265,23 @@ def add_commands(sub: Any) -> None:
     sheet.add_argument("--path", help=_("les étapes suivies, séparées par des virgules"))
     sheet.add_argument("out", metavar=_("FICHE.pdf"))
     sheet.set_defaults(func=cmd_sheet)
+
+    training = sub.add_parser("training", help=_("les ateliers : liste, compte-rendu, attestation"))
+    training_sub = training.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+    listing = training_sub.add_parser("list", help=_("lister les ateliers"))
+    listing.set_defaults(func=cmd_training_list)
+    report = training_sub.add_parser("report", help=_("écrire le compte-rendu d'un atelier (PDF)"))
+    report.add_argument("session", metavar=_("ATELIER"), help=_("le numéro de l'atelier"))
+    report.add_argument("out", metavar=_("COMPTE-RENDU.pdf"))
+    report.set_defaults(func=cmd_training_report)
+    paper = training_sub.add_parser(
+        "attestation", help=_("écrire l'attestation de participation d'une personne (PDF)")
+    )
+    paper.add_argument("session", metavar=_("ATELIER"), help=_("le numéro de l'atelier"))
+    paper.add_argument(
+        "participant",
+        metavar=_("PERSONNE"),
+        help=_("son prénom ou pseudonyme, ou son numéro dans la liste"),
+    )
+    paper.add_argument("out", metavar=_("ATTESTATION.pdf"))
+    paper.set_defaults(func=cmd_training_attestation)

@@ -183,6 +183,15 @@ class Voice(QObject):
         else:
             self.speech.say_parts(merged)
 
+    def read_for_room(self, parts: Sequence[tuple[str, str]]) -> None:
+        """Read to a workshop's room what a trainer projects: spoken whether or not the
+        visitor's voice is on (the trainer pressed "Lire à voix haute")."""
+        enabled, self.enabled = self.enabled, True
+        try:
+            self.read_parts(parts)
+        finally:
+            self.enabled = enabled
+
     @property
     def last_read(self) -> list[tuple[str, str]]:
         """What "Repeat" would read again: (text, language) parts."""

@@ -317,6 +317,13 @@ class WrapButton(_HoldToHear, QPushButton):
         self.setAccessibleName(without_symbols(title.replace("&", "")))
         self.updateGeometry()
 
+    def set_detail(self, detail: str) -> None:
+        """A new detail line under the title (also the accessible description)."""
+        self.detail_label.setText(detail)
+        self.detail_label.setVisible(bool(detail))
+        self.setAccessibleDescription(without_symbols(detail))
+        self.updateGeometry()
+
     def hasHeightForWidth(self) -> bool:
         return True
 

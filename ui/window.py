@@ -57,6 +57,7 @@ LABEL_DELAY_MS = 150
 UPKEEP_INTERVAL_MS = 60 * 60 * 1000  # the retention purge is looked at every hour
 STAFF_CHECK_MS = 5_000  # how often the staff session's idle delays are looked at
 STAFF_LOGIN = "staff_login"
+WORKSHOP_HOURS = 4  # the longest a running workshop keeps the idle wipe waiting
 T = TypeVar("T")
 
 _STAFF_ACTIVITY = frozenset(
@@ -148,6 +149,12 @@ class KioskWindow(QMainWindow):
         self._staff_look: StaffDisplay | None = None
         self._visitor_screen = "home"  # the visitor screen to come back to
         self._store_busy = False  # the store is closed for a rekey or a restore
+        # A workshop: while one runs, the idle wipe waits (the room is there, a step may stay
+        # projected during a discussion), for WORKSHOP_HOURS at most; a participant's turn is
+        # the visit in which they practise, recorded for them when it ends.
+        self._workshop: tuple[str, float] | None = None  # (workshop id, when it started)
+        self._turn: tuple[str, str] | None = None  # (workshop id, participant id)
+        self.presentation: Any = None  # ui.presentation.Presentation, while one is shown
         self._suspended: Kiosk | None = None
         self.staff_bar = StaffBar(
             on_home=lambda: self.go("staff_home"),
@@ -953,12 +960,93 @@ class KioskWindow(QMainWindow):
             self._record(self.visit.begin(walk))
         self.go("step")
 
+    # -- workshops ---------------------------------------------------------------------------------
+
+    def set_workshop_running(self, workshop_id: str | None) -> None:
+        """A workshop runs (the idle wipe waits) or no longer does (it applies again)."""
+        if workshop_id is None:
+            self._workshop = None
+        elif self._workshop is None or self._workshop[0] != workshop_id:
+            self._workshop = (workshop_id, self.parts.clock())
+
+    @property
+    def running_workshop(self) -> str | None:
+        return self._workshop[0] if self._workshop is not None else None
+
+    @property
+    def idle_wipe_suspended(self) -> bool:
+        """Is a workshop running, and for less than WORKSHOP_HOURS (a workshop left running by
+        mistake does not keep the next visitor's traces on screen for ever)?"""
+        if self._workshop is None:
+            return False
+        return self.parts.clock() - self._workshop[1] < WORKSHOP_HOURS * 3600
+
+    def start_turn(
+        self, workshop_id: str, participant_id: str, procedure_id: str, language: str
+    ) -> None:
+        """A participant practises a procedure of the workshop at the kiosk, in their language;
+        when the walk ends, what they did is added to their progress and the trainer's screen
+        comes back."""
+        if self.visit.walk is not None:
+            self.wipe_visit()
+        self._turn = (workshop_id, participant_id)
+        if language in self.offered_languages and language != self.visit.language:
+            self.visit.set_language(language)
+        self.start_walk(procedure_id)
+
+    @property
+    def turn(self) -> tuple[str, str] | None:
+        """(workshop id, participant id) while a participant's turn is the visit."""
+        return self._turn
+
+    def _record_turn(self, participant_id: str) -> None:
+        walk = self.visit.walk
+        if walk is None or self._kiosk is None:
+            return
+        from pasapas.app.training.workshops import PracticeAnswer, Turn
+
+        turn = Turn(
+            procedure_id=walk.procedure.id,
+            steps_seen=len(walk.path),
+            finished=walk.at_end,
+            seconds=round(walk.elapsed_seconds()),
+            stopped_at=walk.current.id,
+            answers=tuple(PracticeAnswer(*r) for r in self.visit.practice_results()),
+        )
+        try:
+            self._kiosk.workshops.record_turn(participant_id, turn)
+        except Exception as error:
+            self.show_error(
+                _("Le travail de la personne n'a pas pu être enregistré : {reason}").format(
+                    reason=error_message(error)
+                )
+            )
+        else:
+            self.broadcast(Changes(workshops=True))
+
+    def open_presentation(self, presentation: Any) -> None:
+        """Show a workshop's presentation (one at a time: an earlier one closes)."""
+        self.close_presentation()
+        self.presentation = presentation
+        presentation.open()
+
+    def close_presentation(self) -> None:
+        if self.presentation is not None:
+            self.presentation.close()
+            self.presentation = None
+
+    def present_aloud(self, parts: list[tuple[str, str]]) -> None:
+        """Read the projected slide to the room, even on a staff screen (the trainer asked)."""
+        self.voice.read_for_room([(strip_isolates(t), lang) for t, lang in parts if t])
+
     def has_visit(self) -> bool:
         """Is there anything of a visitor's to wipe: what the visit holds, or a screen other
         than the first one? Never on a staff screen: staff are at the kiosk. The staff login
         is not one: left there untouched, it goes home, and a visit under it is wiped."""
         screen = self.screens.get(self.current_screen)
         if screen is not None and screen.role is not None:
+            return False
+        if self.idle_wipe_suspended:
             return False
         return self.visit.has_anything or (
             self._kiosk is not None and self.current_screen != "home"
@@ -972,15 +1060,18 @@ class KioskWindow(QMainWindow):
         """Keep the anonymous outcome, then forget everything of the visitor — even when the
         outcome cannot be recorded (a full disk): that is said to staff, and the wipe goes on.
         The outcome and the path's step ids stay in memory a while, for staff (`last_visit`)."""
+        turn, self._turn = self._turn, None
         try:
             walk = self.visit.walk
             path = walk.path if walk is not None else ()
+            if turn is not None:
+                self._record_turn(turn[1])
             outcome = self.visit.end()
-            if outcome is not None:
+            if outcome is not None and turn is None:
                 self._last_visit = LastVisit(outcome, path, self.parts.clock())
             self._record(outcome)
         finally:
-            self._forget_visit()
+            self._forget_visit(then=("staff_workshop", turn[0]) if turn is not None else None)
 
     def _record(self, outcome: Outcome | None) -> None:
         if outcome is None or self._kiosk is None:
@@ -996,7 +1087,7 @@ class KioskWindow(QMainWindow):
         else:
             self.broadcast(changes)
 
-    def _forget_visit(self) -> None:
+    def _forget_visit(self, then: tuple[str, str] | None = None) -> None:
         language_was = self.visit.language
         prefs_were = self.prefs
         self._forget_pending_label()  # a label focused just before the wipe is not said after
@@ -1014,6 +1105,9 @@ class KioskWindow(QMainWindow):
             self.apply_prefs()
         if self.visit.language != language_was and not self._staff_mode:
             self._show_language(self.visit.language)  # the next visitor starts in the default
+        if then is not None and self._kiosk is not None:
+            self.go(then[0], workshop=then[1])  # a participant's turn ends at the trainer's
+            return
         self.go("home" if self._kiosk is not None else self.current_screen or "unlock")
 
     # -- window ---------------------------------------------------------------------------------

@@ -110,6 +110,21 @@ def _form_texts(step: Step) -> Iterator[StepText]:
             yield StepText(("form", j, "rules", k, "message"), rule.message)
 
 
+def _pieces_texts(step: Step) -> Iterator[StepText]:
+    for j, piece in enumerate(step.pieces):
+        yield StepText(("pieces", j, "text"), piece.text)
+        if piece.clue is not None:
+            yield StepText(("pieces", j, "clue"), piece.clue)
+
+
+def _sample_pieces(text: TextMaker, _to: str) -> list[dict[str, Any]]:
+    return [
+        {"text": text("pieces"), "clue": text("pieces")},
+        {"text": text("pieces")},
+        {"text": text("pieces"), "clue": text("pieces")},
+    ]
+
+
 # The kinds of field of a practice form: what the real-data guard looks for in each
 # (`pasapas.app.training.guard.FIELD_KINDS` is the same list; a test checks).
 FORM_FIELD_KINDS = ("text", "nir", "email", "password", "phone", "date", "postcode", "iban")
@@ -287,6 +302,24 @@ STEP_FIELDS: dict[str, StepField] = {
             texts=_one_text("success"),
             sample=lambda text, _to: text("success"),
         ),
+        StepField(
+            "pieces",
+            {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 12,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["text"],
+                    "properties": {"text": _TEXT, "clue": _TEXT},
+                },
+                # At least one piece is a sign to find.
+                "contains": {"required": ["clue"]},
+            },
+            texts=_pieces_texts,
+            sample=_sample_pieces,
+        ),
     )
 }
 # What every step has, whatever its kind.
@@ -428,6 +461,15 @@ STEP_KINDS: dict[StepKind, StepKindSpec] = {
         StepKindSpec(
             StepKind.PRACTICE_FORM,
             required=("next", "card", "form", "success"),
+            searched=("title", "text"),
+            printed=False,
+        ),
+        # A mock message in pieces to search for the signs of a scam: touching a piece that is
+        # one shows and reads why it matters; Next shows all along. Nothing of it is kept.
+        StepKindSpec(
+            StepKind.SPOT,
+            required=("next", "pieces"),
+            optional=("explanation",),
             searched=("title", "text"),
             printed=False,
         ),

@@ -48,6 +48,7 @@ class StepKind(StrEnum):
     WARNING = "warning"
     QUIZ = "quiz"
     PRACTICE_FORM = "practice_form"
+    SPOT = "spot"
     DONE = "done"
 
 
@@ -93,6 +94,15 @@ class FormField:
     hint: Text | None = None
 
 
+@dataclass(frozen=True)
+class SpotPiece:
+    """One piece of a mock message to search for the signs of a scam: its words, and, when it
+    is one of those signs, why (`clue`)."""
+
+    text: Text
+    clue: Text | None = None
+
+
 _RULE_ARGUMENT = {"pattern": "pattern", "min_length": "length", "same_as": "field"}
 
 
@@ -130,6 +140,7 @@ class Step:
     card: tuple[CardLine, ...] = ()
     form: tuple[FormField, ...] = ()
     success: Text | None = None
+    pieces: tuple[SpotPiece, ...] = ()
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Step:
@@ -160,12 +171,24 @@ class Step:
             ),
             form=tuple(_form_field(field) for field in raw.get("form", ())),
             success=Text.from_json(success) if success is not None else None,
+            pieces=tuple(
+                SpotPiece(
+                    Text.from_json(piece["text"]),
+                    Text.from_json(piece["clue"]) if "clue" in piece else None,
+                )
+                for piece in raw.get("pieces", ())
+            ),
         )
 
     @property
     def right_answers(self) -> frozenset[int]:
         """The indexes of a practice question's right answers."""
         return frozenset(i for i, answer in enumerate(self.answers) if answer.correct)
+
+    @property
+    def clues(self) -> tuple[int, ...]:
+        """The indexes of a spot step's pieces that are signs to find."""
+        return tuple(i for i, piece in enumerate(self.pieces) if piece.clue is not None)
 
     def successors(self) -> tuple[str, ...]:
         """The steps this one leads to (see `kinds.STEP_KINDS`: each kind says how)."""

@@ -18,6 +18,9 @@ from pasapas.app.content.validation import python_pattern
 from pasapas.app.training.guard import PracticeCard, check_entry
 
 # The kinds whose values are numbers people type with spaces, dots or dashes in between.
+# The longest value a practice field takes (the view's maxLength): an e-mail address or a
+# passphrase fits; a paste of a whole page does not reach the guard.
+MAX_FIELD_LENGTH = 100
 _NUMBER_KINDS = frozenset({"nir", "phone", "postcode", "iban"})
 _SEPARATORS = re.compile(r"[\s.\-]+")
 

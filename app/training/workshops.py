@@ -144,6 +144,7 @@ class ParticipantProgress:
     state: str  # "absent", "waiting" (nothing yet), "working", "stuck", "done"
     stuck_on: tuple[str, str] | None  # (procedure id, step id) of the question they are stuck on
     working_on: str | None  # the first procedure of the module they have not finished
+    finished_items: tuple[str, ...] = ()  # the procedures of the modules they finished
 
     @property
     def minutes(self) -> int:
@@ -566,6 +567,7 @@ class Workshops:
                     state=state,
                     stuck_on=stuck_on,
                     working_on=working_on,
+                    finished_items=tuple(i for i in items if i in finished),
                 )
             )
         most = sorted(
@@ -714,15 +716,14 @@ def workshop_state_label(state: str) -> str:
 def step_label(
     procedures: dict[str, Procedure], procedure_id: str, step_id: str, language: str
 ) -> str:
-    """A question's words, as the trainer reads them: its title (a practice question's own
-    question when it has one)."""
+    """A practice question or form as the trainer names it: its step's title (the questions
+    of an exercise often ask the same thing; their titles tell them apart)."""
     procedure = procedures.get(procedure_id)
     if procedure is None:
         return step_id
     for step in procedure.steps:
         if step.id == step_id:
-            text = step.question if step.question is not None else step.title
-            return text.get(language)
+            return step.title.get(language)
     return step_id
 
 

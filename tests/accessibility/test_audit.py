@@ -161,6 +161,7 @@ def test_the_audit_shows_a_step_of_every_kind_made_from_its_spec_in_the_audited_
             assert shown.untranslated.isHidden(), label  # its texts are in the audited language
     assert set(seen) == set(STEP_KINDS)
     assert {"step:quiz", "step:quiz:answered"} <= seen[StepKind.QUIZ]
+    assert {"step:spot", "step:spot:touched", "step:spot:found"} <= seen[StepKind.SPOT]
     assert {"step:practice_form:checked", "step:practice_form:keyboard"} <= seen[
         StepKind.PRACTICE_FORM
     ]

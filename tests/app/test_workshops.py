@@ -232,7 +232,7 @@ def test_progress_shows_who_is_stuck_and_on_which_question(kiosk: Kiosk, worksho
     # The same table on screen, in the CSV and in the PDF.
     table = progress_table(progress, kiosk.procedures_by_id(workshop.items), "fr")
     assert table[0][0] == "Awa" and table[0][6] == "bloqué"
-    assert table[0][7] == first_quiz.question.get("fr")
+    assert table[0][7] == first_quiz.title.get("fr")
     assert table[3][:2] == ["Dédé", "non"]
     # A second turn adds up: the time, the tries, and the answer got right at last.
     workshops.record_turn(

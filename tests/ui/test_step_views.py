@@ -93,7 +93,14 @@ def test_the_frame_is_the_same_for_every_kind_and_its_view_fills_the_rest(window
     first = screen.first_focus()
     fields = [f for f in screen.findChildren(QLineEdit) if f.objectName().startswith("form-")]
     assert len(fields) == len(walk.current.form)
-    if answers:
+    pieces = sorted(
+        (b for b in screen.findChildren(WrapButton) if b.objectName().startswith("spot-piece-")),
+        key=lambda b: b.objectName(),
+    )
+    assert len(pieces) == len(walk.current.pieces)
+    if pieces:  # a mock message to search: its first piece
+        assert first is pieces[0] and window.focusWidget() is pieces[0]
+    elif answers:
         assert first is answers[0] and window.focusWidget() is answers[0]
     elif fields:  # a practice form: its first field
         assert first is fields[0] and window.focusWidget() is fields[0]

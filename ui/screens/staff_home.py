@@ -26,6 +26,7 @@ TILES: tuple[tuple[str, str, str], ...] = (
     ("staff_report", N_("Compte-rendu"), N_("Noter l'aide qui vient d'être donnée")),
     ("staff_reports", N_("Mes comptes-rendus"), N_("Revoir, corriger, exporter")),
     ("staff_sheet", N_("Fiche à emporter"), N_("Imprimer les étapes pour la personne aidée")),
+    ("staff_workshops", N_("Ateliers"), N_("Préparer, animer et suivre un atelier")),
     ("staff_stats", N_("Statistiques"), N_("L'activité du lieu, en chiffres")),
     ("staff_sync", N_("Synchronisation"), N_("L'envoi vers le service central")),
     ("staff_languages", N_("Langues"), N_("Les langues proposées aux visiteurs")),

@@ -435,6 +435,18 @@ class StepScreen(Screen):
         spoken = [*view.feedback(step, used, lang), (continue_hint(lang), lang)]
         self.show_step(spoken=spoken)
 
+    def touch_piece(self, index: int) -> None:
+        """A piece of a mock message touched: found (why it matters is shown and read) or not
+        a sign (said so); the count follows."""
+        walk = self.nav.walk
+        if walk is None or not walk.current.pieces:
+            return
+        step = walk.current
+        self.nav.visit.touch_piece(step.id, index, step.clues)
+        used, lang = self.shown_language(step), self.nav.language
+        spoken = self.views[step.kind].feedback(step, used, lang)
+        self.show_step(spoken=spoken)
+
     def retry_quiz(self) -> None:
         """ "Réessayer": the answers come back, and the question is read again."""
         walk = self.nav.walk

@@ -25,7 +25,7 @@ from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import Step, StepKind, Text
 from pasapas.app.i18n import _, gettext_in
 from pasapas.app.languages import directed
-from pasapas.app.training.practice import check_form, guard
+from pasapas.app.training.practice import MAX_FIELD_LENGTH, check_form, guard
 from pasapas.ui.content_text import lay_out
 from pasapas.ui.voice import continue_hint, sentences
 from pasapas.ui.widgets import CheckItem, TextField, WrapButton, add_shown, label
@@ -334,6 +334,7 @@ class PracticeFormView(ExerciseView):
                 answers.addWidget(hint)
             edit = TextField()  # says its name (never what is typed) when Tab reaches it
             edit.setObjectName(f"form-{field.name}")
+            edit.setMaxLength(MAX_FIELD_LENGTH)
             edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no undo, no copy
             edit.setAccessibleName(field.label.get(used))
             if field.kind == "password":
@@ -477,6 +478,116 @@ class PracticeFormView(ExerciseView):
             if field.hint is not None:
                 parts.append((field.hint.get(used), used))
         parts.append((_("Quand vous avez fini, touchez le bouton Vérifier."), language))
+        return parts
+
+
+@register_step_view(StepKind.SPOT)
+class SpotView(ExerciseView):
+    """A mock message to search for the signs of a scam, marked "Exercice". The message is
+    shown as it would arrive, in pieces, each a big button: touching a piece that is a sign
+    marks it found (a tick and the word "Trouvé", never colour alone) and shows and reads why it
+    matters; touching another says there is nothing to see there. "k signs found out of n" is
+    shown and read; once all are found, the explanation follows. Next shows all along. What was
+    found lives in the visit, and goes with it."""
+
+    def fill(self, step: Step, used: str, language: str, answers: QVBoxLayout) -> QWidget | None:
+        tried = self.frame.nav.visit.spot_try(step.id)
+        found = tried.found if tried is not None else frozenset()
+        message = QFrame()
+        message.setObjectName("spot-message")
+        message.setProperty("role", "practice-card")
+        inside = QVBoxLayout(message)
+        inside.addWidget(
+            label(_("Le message, en morceaux : touchez ceux qui sont suspects"), "subtitle")
+        )
+        first: QWidget | None = None
+        for index, piece in enumerate(step.pieces):
+            words = piece.text.get(used)
+            shown = (
+                gettext_in(used, "✔ Trouvé : {piece}").format(piece=words)
+                if index in found
+                else words
+            )
+            button = WrapButton(directed(breakable(shown), used))
+            button.setAccessibleName(
+                gettext_in(used, "{piece} (trouvé)").format(piece=words)
+                if index in found
+                else words
+            )
+            button.setObjectName(f"spot-piece-{index}")
+            if index in found:
+                button.setProperty("role", "right")
+            if used != language:
+                button.setProperty("speech_language", used)
+            button.clicked.connect(lambda _checked=False, i=index: self.frame.touch_piece(i))
+            lay_out(used, language, button.title_label)
+            inside.addWidget(button)
+            if index in found and piece.clue is not None:
+                why = label(directed(piece.clue.get(used), used))
+                why.setObjectName(f"spot-clue-{index}")
+                lay_out(used, language, why)
+                inside.addWidget(why)
+            first = first or button
+        add_shown(answers, message)
+        count = label(self.count_text(step, found), "subtitle")
+        count.setObjectName("spot-count")
+        add_shown(answers, count)
+        if tried is not None and tried.last is not None and tried.last not in step.clues:
+            nothing = label(_("Ici, rien de suspect. Cherchez encore."), "muted")
+            nothing.setObjectName("spot-nothing")
+            add_shown(answers, nothing)
+        if tried is not None and tried.complete and step.explanation is not None:
+            done = QFrame()
+            done.setObjectName("spot-done")
+            done.setProperty("role", "right")
+            column = QVBoxLayout(done)
+            column.addWidget(label(_("✔ Vous avez trouvé tous les signes"), "subtitle"))
+            text = label(directed(step.explanation.get(used), used))
+            lay_out(used, language, text)
+            column.addWidget(text)
+            add_shown(answers, done)
+        if tried is not None and tried.last is not None:
+            return message.findChild(WrapButton, f"spot-piece-{tried.last}")
+        return first
+
+    @staticmethod
+    def count_text(step: Step, found: frozenset[int]) -> str:
+        return _("Signes trouvés : {found} sur {signs}").format(
+            found=len(found), signs=len(step.clues)
+        )
+
+    def feedback(self, step: Step, used: str, language: str) -> Spoken:
+        """What is read after a touch: why the piece matters (or that it does not), how many
+        signs are found, and once all are, the explanation."""
+        tried = self.frame.nav.visit.spot_try(step.id)
+        if tried is None or tried.last is None:
+            return []
+        piece = step.pieces[tried.last]
+        parts: Spoken = []
+        if piece.clue is not None:
+            parts += [(_("Trouvé."), language), (piece.clue.get(used), used)]
+        else:
+            parts.append((_("Ici, rien de suspect. Cherchez encore."), language))
+        parts.append((self.count_text(step, tried.found), language))
+        if tried.complete:
+            parts.append((_("Vous avez trouvé tous les signes."), language))
+            if step.explanation is not None:
+                parts.append((step.explanation.get(used), used))
+        return parts
+
+    def spoken_after(self, step: Step, used: str, language: str) -> Spoken:
+        parts: Spoken = [(_("Le message, en morceaux :"), language)]
+        parts += [
+            (
+                gettext_in(used, "Morceau {n} : {piece}").format(n=n, piece=piece.text.get(used)),
+                used,
+            )
+            for n, piece in enumerate(step.pieces, start=1)
+        ]
+        tried = self.frame.nav.visit.spot_try(step.id)
+        found = tried.found if tried is not None else frozenset()
+        parts.append((self.count_text(step, found), language))
+        parts.append((_("Touchez chaque morceau qui vous semble suspect."), language))
         return parts
 
 
