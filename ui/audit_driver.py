@@ -552,6 +552,34 @@ def _practice_form(window) -> None:
     open_step(window, "exercice-compte-ameli", "numero-securite-sociale")
 
 
+def _spot(window, every: bool = False) -> None:
+    """The scam exercise's mock SMS in pieces; with `every`, each sign found (and one miss)."""
+    open_step(window, "exercice-reperer-arnaques", "trouver-signes-sms")
+    settle()
+    if every:
+        step, screen = window.walk.current, window.screens["step"]
+        screen.touch_piece(1)
+        for index in step.clues:
+            screen.touch_piece(index)
+
+
+def _workshop(window, present: bool = False):
+    """The trainer's screen of a workshop under way (the demo site admin logged in); with
+    `present`, the projected slide of its first practice question, answer shown."""
+    workshop = demo_workshop(window.kiosk)
+    show_as_staff(window, "staff_workshop", StaffDisplay(language=window.language).validated())
+    window.go("staff_workshop", workshop=workshop)
+    if not present:
+        return None
+    screen = window.screens["staff_workshop"]
+    screen.toggle_presentation()
+    presentation = window.presentation
+    while presentation.current.kind is not StepKind.QUIZ:
+        presentation.next()
+    presentation.toggle_answer()
+    return presentation.window
+
+
 DOCS_SHOTS: dict[str, tuple[str, int, Callable]] = {
     "step-question-300.png": ("fr", 300, _question),
     "step-question-ar-200.png": ("ar", 200, _question),
@@ -562,6 +590,10 @@ DOCS_SHOTS: dict[str, tuple[str, int, Callable]] = {
     "quiz-question-ar-200.png": ("ar", 200, _quiz_question),
     "practice-form-refused.png": ("fr", 100, _practice_form_refused),
     "practice-form-ar-200.png": ("ar", 200, _practice_form),
+    "spot-found.png": ("fr", 100, lambda window: _spot(window, every=True)),
+    "spot-ar-200.png": ("ar", 200, _spot),
+    "workshop-trainer.png": ("fr", 100, _workshop),
+    "presentation-answer.png": ("fr", 100, lambda window: _workshop(window, present=True)),
 }
 
 
@@ -571,10 +603,11 @@ def docs_screenshots(folder: Path) -> list[Path]:
     for name, (language, scale, show) in DOCS_SHOTS.items():
         with demo_window(language) as window:
             window.set_prefs(replace(Preferences(), text_size=scale))
-            show(window)
+            shown = show(window) or window  # a window of its own (the presentation), or the kiosk
             settle()
             out = Path(folder) / name
-            window.grab().save(str(out), "PNG")
+            shown.grab().save(str(out), "PNG")
             written.append(out)
+            window.close_presentation()
     QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     return written

@@ -1153,6 +1153,7 @@ class KioskWindow(QMainWindow):
 
     def _shutdown(self) -> None:
         self._end_session("closed")
+        self.close_presentation()
         self.voice.stop()
         if widgets.speak_label == self._speak_label:
             widgets.speak_label = None

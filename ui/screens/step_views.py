@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from pasapas.accessibility.spoken_text import without_symbols
 from pasapas.app.content.kinds import STEP_KINDS
 from pasapas.app.content.model import Step, StepKind, Text
 from pasapas.app.i18n import _, gettext_in
@@ -509,10 +510,9 @@ class SpotView(ExerciseView):
                 else words
             )
             button = WrapButton(directed(breakable(shown), used))
+            name = without_symbols(words)  # a masked number's dots are not words
             button.setAccessibleName(
-                gettext_in(used, "{piece} (trouvé)").format(piece=words)
-                if index in found
-                else words
+                gettext_in(used, "{piece} (trouvé)").format(piece=name) if index in found else name
             )
             button.setObjectName(f"spot-piece-{index}")
             if index in found:
