@@ -2,10 +2,11 @@
 
 Everything a visitor chose, typed or set lives here: the walk through a procedure (and with it the
 answers given), the language, the display and voice preferences, the ticks of a checklist, the
-answers tried on a practice question, what they typed in a practice form, the words typed in
-the search box. The window holds one `Visit`; screens read and change it through it. When the
-visitor is done, `end()` hands back the only thing that may remain — the anonymous `Outcome` —
-and `wipe()` forgets everything in one place, whether or not that outcome could be recorded.
+answers tried on a practice question, what they typed in a practice form, the signs found in a
+mock message, the answers to the level check, the words typed in the search box. The window
+holds one `Visit`; screens read and change it through it. When the visitor is done, `end()`
+hands back the only thing that may remain — the anonymous `Outcome` — and `wipe()` forgets
+everything in one place, whether or not that outcome could be recorded.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Visit:
     _forms: dict[str, dict[str, str]] = field(init=False, repr=False, default_factory=dict)
     _checks: dict[str, FormTry] = field(init=False, repr=False, default_factory=dict)
     _spots: dict[str, SpotTry] = field(init=False, repr=False, default_factory=dict)
+    _level: dict[str, bool | None] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.default_prefs = self.default_prefs.validated()
@@ -88,6 +90,7 @@ class Visit:
             or bool(self._forms)
             or bool(self._checks)
             or bool(self._spots)
+            or bool(self._level)
             or self.language != self.default_language
             or self.prefs != self.default_prefs
         )
@@ -171,6 +174,17 @@ class Visit:
     def spot_try(self, step_id: str) -> SpotTry | None:
         return self._spots.get(step_id)
 
+    def answer_level(self, question_id: str, answer: bool | None) -> None:
+        """An answer to the level check: yes, no, or None for "I don't know"."""
+        self._level[question_id] = answer
+
+    def forget_level(self, question_id: str) -> None:
+        self._level.pop(question_id, None)
+
+    @property
+    def level_answers(self) -> dict[str, bool | None]:
+        return dict(self._level)
+
     def practice_results(self) -> tuple[tuple[str, int, bool], ...]:
         """(step id, tries, right in the end) for each practice question answered and each
         practice form checked in this walk: what a workshop keeps of a participant's turn
@@ -214,6 +228,7 @@ class Visit:
         self._forms.clear()
         self._checks.clear()
         self._spots.clear()
+        self._level.clear()
         self.search_text = ""
         self.language = self.default_language
         self.prefs = self.default_prefs

@@ -994,6 +994,16 @@ class KioskWindow(QMainWindow):
             self.visit.set_language(language)
         self.start_walk(procedure_id)
 
+    def start_level_check(self, workshop_id: str, participant_id: str, language: str) -> None:
+        """A participant answers the level check at the kiosk, in their language; "Terminer"
+        wipes the visit and brings the trainer's screen back (nothing of it is recorded)."""
+        if self.visit.walk is not None or self.visit.has_anything:
+            self.wipe_visit()
+        self._turn = (workshop_id, participant_id)
+        if language in self.offered_languages and language != self.visit.language:
+            self.visit.set_language(language)
+        self.go("level_check")
+
     @property
     def turn(self) -> tuple[str, str] | None:
         """(workshop id, participant id) while a participant's turn is the visit."""

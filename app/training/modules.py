@@ -56,11 +56,45 @@ def _module(raw: Mapping) -> Module:
     )
 
 
+@dataclass(frozen=True)
+class LevelQuestion:
+    """One question of the level check: "no" or "I don't know" suggests the module."""
+
+    id: str
+    questions: Mapping[str, str]
+    suggests: str
+
+    def question(self, language: str) -> str:
+        return self.questions.get(language) or self.questions[SOURCE_LANGUAGE]
+
+
+@cache
+def _data() -> Mapping:
+    return json.loads(MODULES_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def level_check() -> tuple[LevelQuestion, ...]:
+    """The short level check (three to five questions, read aloud), in the spirit of the quick
+    diagnostics French digital mediators use: each answered "no" or "I don't know" suggests
+    the module that teaches it."""
+    return tuple(
+        LevelQuestion(str(q["id"]), dict(q["question"]), str(q["suggests"]))
+        for q in _data().get("level_check", ())
+    )
+
+
+def suggested(answers: Mapping[str, bool | None]) -> tuple[Module, ...]:
+    """The modules the level check suggests for these answers (question id -> yes, no, or
+    None for "I don't know"), in the order of the questions, each once."""
+    wanted = [q.suggests for q in level_check() if answers.get(q.id) is not True]
+    return tuple(m for m in builtin_modules() if m.id in wanted)
+
+
 @cache
 def builtin_modules() -> tuple[Module, ...]:
     """The modules shipped with the kiosk, in the order a trainer sees them."""
-    data = json.loads(MODULES_FILE.read_text(encoding="utf-8"))
-    return tuple(_module(raw) for raw in data["modules"])
+    return tuple(_module(raw) for raw in _data()["modules"])
 
 
 def module(module_id: str) -> Module:

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from pasapas.app.settings import Settings
 from pasapas.app.training.workshops import WorkshopDraft
@@ -162,3 +162,37 @@ def test_a_participant_practises_in_arabic_and_the_trainer_screen_comes_back(qtb
     qtbot.waitUntil(lambda: screen.loaded.progress.rows[0].state == "working", timeout=10_000)
     row = screen.loaded.progress.rows[0]
     assert row.participant.present and row.seconds == 120 and row.items_done == 0
+
+
+def test_the_level_check_is_read_aloud_and_suggests_the_modules_for_the_no_answers(
+    qtbot, room
+):
+    from pasapas.app.training.modules import level_check, module
+
+    screen = open_workshop(qtbot, room)
+    awa = screen.loaded.progress.rows[0].participant
+    qtbot.mouseClick(screen.person_rows[awa.id]["level"], CLICK)
+    assert room.current_screen == "level_check"
+    check = room.screens["level_check"]
+    questions = level_check()
+    assert 3 <= len(questions) <= 5
+    said = "\n".join(text for text, _lang in room.speech.spoken()[-1])
+    assert "Faire le point · question 1 sur 4" in said and questions[0].question("fr") in said
+    assert "Réponse 3 : Je ne sais pas" in said
+    # Yes, no, don't know, then back once and yes: no for the scams, yes for the rest.
+    for answer in (0, 1, 2):
+        qtbot.mouseClick(check.findChild(QPushButton, f"level-answer-{answer}"), CLICK)
+    qtbot.mouseClick(check.back_button, CLICK)
+    assert "question 3 sur 4" in check.progress_label.text()
+    for answer in (0, 0):
+        qtbot.mouseClick(check.findChild(QPushButton, f"level-answer-{answer}"), CLICK)
+    shown = module("atelier-arnaques").title("fr")
+    assert check.question.text() == "Nous vous conseillons ces ateliers"
+    assert check.findChild(QWidget, "level-suggests-atelier-arnaques") is not None
+    assert check.findChild(QWidget, "level-suggests-atelier-compte-ameli") is None
+    said = "\n".join(text for text, _lang in room.speech.spoken()[-1])
+    assert shown in said and "Terminer" in said
+    assert room.focusWidget() is check.done_button
+    qtbot.mouseClick(check.done_button, CLICK)
+    qtbot.waitUntil(lambda: room.current_screen == "staff_workshop", timeout=10_000)
+    assert not room.visit.has_anything and room.visit.level_answers == {}

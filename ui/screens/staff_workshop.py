@@ -434,6 +434,15 @@ class StaffWorkshopScreen(Screen):
                 buttons.append(turn)
                 widgets["turn"] = turn
             if not closed:
+                check = _button(
+                    f"person-{number}-level",
+                    lambda p=person.id, lang=person.language: self.nav.start_level_check(
+                        self.workshop_id, p, lang
+                    ),
+                )
+                check.set_text(_("Faire le point"))
+                buttons.append(check)
+                widgets["level"] = check
                 language = _button(f"person-{number}-language", lambda p=row: self.next_language(p))
                 language.set_text(
                     _("Langue : {language}").format(language=native_name(person.language))
