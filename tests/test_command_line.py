@@ -132,6 +132,7 @@ def test_each_command_names_a_handler_of_its_own_room():
         "stats": "pasapas.app.commands",
         "retention": "pasapas.app.commands",
         "sheet": "pasapas.ui.commands",
+        "training": "pasapas.ui.commands",
     }
     leaves = 0
     for path, sub in _parsers(parser):
