@@ -180,21 +180,17 @@ def attestation_paper(
             _("{name} n'est pas notée présente : pas d'attestation.").format(name=person.name)
         )
     lang = person.language
-
-    def t(message: str) -> str:
-        return gettext_in(lang, message)
-
     modules = workshop.module_objects
     title = modules[0].title(lang) if len(modules) == 1 else workshop.title
     blocks: list[Block] = [
         Para(
-            t("{name} a participé à l'atelier « {title} ».").format(
+            gettext_in(lang, "{name} a participé à l'atelier « {title} ».").format(
                 name=person.name, title=directed(title, lang)
             ),
             big=True,
         ),
         Para(
-            t("Le {day}, à {place}, pendant {length}.").format(
+            gettext_in(lang, "Le {day}, à {place}, pendant {length}.").format(
                 day=long_date(workshop.day, lang),
                 place=directed(workshop.place, lang),
                 length=minutes_text(workshop_minutes(workshop), lang),
@@ -202,8 +198,10 @@ def attestation_paper(
         ),
     ]
     if site_name:
-        blocks.append(Para(t("Lieu d'accueil : {name}").format(name=directed(site_name, lang))))
-    blocks.append(Heading(t("Ce que l'atelier a permis d'apprendre")))
+        blocks.append(
+            Para(gettext_in(lang, "Lieu d'accueil : {name}").format(name=directed(site_name, lang)))
+        )
+    blocks.append(Heading(gettext_in(lang, "Ce que l'atelier a permis d'apprendre")))
     goals = [directed(goal, lang) for m in modules for goal in m.goals_in(lang)]
     blocks.append(Bullets(tuple(goals)))
     finished = [
@@ -212,11 +210,13 @@ def attestation_paper(
         if item in row.finished_items
     ]
     if finished:
-        blocks.append(Heading(t("Exercices et démarches terminés")))
+        blocks.append(Heading(gettext_in(lang, "Exercices et démarches terminés")))
         blocks.append(Bullets(tuple(finished)))
     made = today or dt.date.today()
-    blocks.append(Para(t("Fait le {day}.").format(day=long_date(made, lang))))
+    blocks.append(Para(gettext_in(lang, "Fait le {day}.").format(day=long_date(made, lang))))
     if trainer_name:
-        blocks.append(Para(t("Animé par : {name}").format(name=directed(trainer_name, lang))))
-    blocks.append(Signature(t("Signature de l'animateur ou de l'animatrice")))
-    return Paper(t("Attestation de participation"), lang, tuple(blocks))
+        blocks.append(
+            Para(gettext_in(lang, "Animé par : {name}").format(name=directed(trainer_name, lang)))
+        )
+    blocks.append(Signature(gettext_in(lang, "Signature de l'animateur ou de l'animatrice")))
+    return Paper(gettext_in(lang, "Attestation de participation"), lang, tuple(blocks))
