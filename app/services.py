@@ -49,8 +49,9 @@ def _hash(passphrase: str, salt: bytes) -> bytes:
 
 def open_store(paths: Paths, passphrase: str) -> Store:
     """The kiosk's store, opened for use: its search index brought up to date (closed again
-    when that fails)."""
-    store = Store.open(paths.store, passphrase)
+    when that fails). A store an older version wrote is backed up into the backups folder
+    before its schema is upgraded."""
+    store = Store.open(paths.store, passphrase, backup_dir=paths.backup_dir)
     try:
         ensure_search_index(store)
     except BaseException:

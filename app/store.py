@@ -18,6 +18,7 @@ database file they belong to.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import errno
 import os
 import stat
@@ -47,6 +48,9 @@ _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 STORE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 FILE_MODE = 0o600  # the store, its companions and its backups: the kiosk's account only
 FOLDER_MODE = 0o700
+# The copy taken automatically before a store is brought to a newer schema (`upgrade_backup`).
+UPGRADE_BACKUP_PREFIX = "before-upgrade-schema"
+UPGRADE_BACKUPS_KEPT = 3
 # How long a connection waits for another one's lock before saying the store is busy.
 BUSY_TIMEOUT_SECONDS = 10.0
 BUSY_TIMEOUT_VARIABLE = "PASAPAS_BUSY_TIMEOUT"
@@ -336,8 +340,13 @@ class Store:
         *,
         encrypted: bool = True,
         raw_key: bytes | None = None,
+        backup_dir: Path | None = None,
     ) -> Store:
-        """Open an existing store, checking the passphrase and the file before changing anything."""
+        """Open an existing store, checking the passphrase and the file before changing anything.
+
+        With `backup_dir`, a store written by an older version is first copied there, encrypted
+        (`upgrade_backup`), then brought to the current schema; when that copy cannot be written
+        the store is left as it was and unopened."""
         path = Path(path)
         if encrypted and raw_key is None and not passphrase:
             raise StoreError(_("Le mot de passe ne peut pas être vide."))
@@ -345,10 +354,12 @@ class Store:
             _precheck_file(path)
         elif not path.exists():
             raise StoreError(_("Aucune base n'existe à l'emplacement {path}.").format(path=path))
-        return cls._open_keyed(path, _key_literal(passphrase, raw_key, encrypted))
+        return cls._open_keyed(
+            path, _key_literal(passphrase, raw_key, encrypted), backup_dir=backup_dir
+        )
 
     @classmethod
-    def _open_keyed(cls, path: Path, key: str | None) -> Store:
+    def _open_keyed(cls, path: Path, key: str | None, backup_dir: Path | None = None) -> Store:
         try:
             conn = cls._connect(path, key)
         except sqlcipher3.DatabaseError as exc:
@@ -391,6 +402,12 @@ class Store:
         except Exception:
             store.close()
             raise
+        if backup_dir is not None and 0 < version < LATEST_VERSION:
+            try:
+                store.upgrade_backup(Path(backup_dir), version)
+            except BaseException:
+                store.close()
+                raise
         try:
             store.migrate()
         except sqlcipher3.DatabaseError as exc:
@@ -636,6 +653,35 @@ class Store:
         except BaseException:
             remove_store_files(tmp)
             raise
+        return destination
+
+    def upgrade_backup(self, folder: Path, version: int) -> Path:
+        """The encrypted copy taken before this store, at schema `version`, is upgraded: written
+        into `folder` as `UPGRADE_BACKUP_PREFIX`<version>-<UTC time>.db; only the newest
+        `UPGRADE_BACKUPS_KEPT` such copies stay. Raises a `StoreError` saying that nothing was
+        changed when the copy cannot be written."""
+        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
+        destination = folder / f"{UPGRADE_BACKUP_PREFIX}{version}-{stamp}.db"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+            if os.path.lexists(destination):  # two upgrades in one second: the copy is there
+                return destination
+            self.backup(destination)
+        except (StoreError, OSError) as exc:
+            reason = exc.message if isinstance(exc, StoreError) else os_reason(exc.errno)
+            raise StoreError(
+                _(
+                    "Cette base doit être mise à jour pour la nouvelle version, mais sa "
+                    "sauvegarde automatique n'a pas pu être écrite ({reason}). Rien n'a été "
+                    "modifié : libérez de la place ou vérifiez le dossier {path}, puis relancez."
+                ).format(reason=reason.rstrip("."), path=folder)
+            ) from exc
+        earlier = sorted(
+            folder.glob(f"{UPGRADE_BACKUP_PREFIX}*.db"), key=lambda copy: copy.stat().st_mtime
+        )
+        for old in earlier[:-UPGRADE_BACKUPS_KEPT]:
+            with contextlib.suppress(OSError):
+                old.unlink()
         return destination
 
     def close(self) -> None:

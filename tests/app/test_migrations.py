@@ -12,6 +12,7 @@ import ast
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -624,3 +625,60 @@ def test_reopening_an_upgraded_fixture_store_does_not_rebuild_its_index(upgraded
     _, _, kiosk = upgraded
     with kiosk.store.reopen() as again:
         assert ensure_search_index(again) is False
+
+
+# -- the automatic backup before an upgrade (an updated package opening an older store) -----------
+
+
+def test_fixture_store_is_copied_encrypted_with_its_old_rows_before_its_upgrade(upgraded):
+    entry, before, kiosk = upgraded
+    copies = sorted(kiosk.paths.backup_dir.glob(f"{store_module.UPGRADE_BACKUP_PREFIX}*.db"))
+    if entry["schema_version"] == LATEST_VERSION:
+        assert copies == []  # nothing to upgrade, nothing copied
+        return
+    assert [copy.name.split("-")[2] for copy in copies] == [f"schema{entry['schema_version']}"]
+    copy = copies[0]
+    assert copy.read_bytes()[:16] != b"SQLite format 3\x00"  # encrypted like the store
+    assert copy.stat().st_mode & 0o777 == 0o600
+    assert _rows_as_written(copy, entry["passphrase"]) == before  # the old store, as it was
+
+
+def test_an_upgrade_whose_backup_cannot_be_written_changes_nothing_and_says_why(tmp_path: Path):
+    path = tmp_path / "pasapas.db"
+    _old_store(path, LATEST_VERSION - 1)
+    before = _rows_as_written(path, PASSPHRASE)
+    blocked = tmp_path / "backups"
+    blocked.write_text("a file where the backups folder should be", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        Store.open(path, PASSPHRASE, backup_dir=blocked)
+    message = caught.value.message
+    assert "sauvegarde automatique" in message and "Rien n'a été modifié" in message
+    assert str(blocked) in message and "Traceback" not in message
+    assert _rows_as_written(path, PASSPHRASE) == before  # still the old schema, same rows
+    with Store.open(path, PASSPHRASE, backup_dir=tmp_path / "ok") as store:  # room again: it goes
+        assert store.schema_version() == LATEST_VERSION
+
+
+def test_only_the_newest_upgrade_backups_are_kept(tmp_path: Path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for n in range(5):
+        old = folder / f"{store_module.UPGRADE_BACKUP_PREFIX}1-2020010{n}-000000.db"
+        old.write_bytes(b"old")
+        os.utime(old, (1_600_000_000 + n, 1_600_000_000 + n))
+    other = folder / "kept-by-hand.db"
+    other.write_bytes(b"a backup staff made")
+    path = tmp_path / "pasapas.db"
+    _old_store(path, LATEST_VERSION - 1)
+    Store.open(path, PASSPHRASE, backup_dir=folder).close()
+    left = sorted(p.name for p in folder.glob(f"{store_module.UPGRADE_BACKUP_PREFIX}*.db"))
+    assert len(left) == store_module.UPGRADE_BACKUPS_KEPT
+    assert f"{store_module.UPGRADE_BACKUP_PREFIX}{LATEST_VERSION - 1}-" in left[-1]
+    assert other.exists()  # only its own copies are pruned
+
+
+def test_a_current_store_is_opened_without_any_copy(tmp_path: Path):
+    path = tmp_path / "pasapas.db"
+    Store.create(path, PASSPHRASE).close()
+    Store.open(path, PASSPHRASE, backup_dir=tmp_path / "backups").close()
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
