@@ -53,6 +53,7 @@ from typing import Any
 from pasapas.accessibility.speech_worker import (
     KNOWN_OUTPUT_ENV,
     RATE_WPM,
+    SPEECH_WORKER_ARGUMENT,
     VoiceInfo,
     split_text,
     voice_for,
@@ -75,6 +76,16 @@ __all__ = [
 
 RATES = SPEECH_RATES  # defined once, in the core
 WORKER_SCRIPT = Path(__file__).resolve().with_name("speech_worker.py")
+
+
+def worker_command() -> list[str]:
+    """How to start a speech worker: this interpreter and the worker's file, or, in a frozen
+    bundle (no interpreter, no .py files), the bundle's own program told to be the worker."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, SPEECH_WORKER_ARGUMENT]
+    return [sys.executable, "-P", str(WORKER_SCRIPT)]
+
+
 READY_TIMEOUT = 20.0  # seconds for a worker to load the engine, in blocking helpers only
 MAX_START_FAILURES = 3  # workers dying before they are ready, in a row, before giving up
 
@@ -167,7 +178,7 @@ class _Worker:
         env = {**os.environ, KNOWN_OUTPUT_ENV: "1"} if self._output_known_ok else None
         try:
             process = subprocess.Popen(
-                [sys.executable, "-P", str(WORKER_SCRIPT)],
+                worker_command(),
                 env=env,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,

@@ -96,6 +96,26 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…؟。])\s+|\s*\n\s*")
 _CLAUSE_END = re.compile(r"(?<=[,;:،؛])\s+")
 
 
+# The first argument that makes a frozen bundle's program be this worker
+# (installer/bundle/entry.py).
+SPEECH_WORKER_ARGUMENT = "--pasapas-speech-worker"
+
+
+def system_program_env() -> dict[str, str] | None:
+    """The environment for a system program (aplay): in a frozen bundle, the library path as it
+    was before the bundle's loader pointed it at its own libraries (which are not the system's
+    and could break the program); elsewhere, None (inherit)."""
+    if not getattr(sys, "frozen", False):
+        return None
+    env = dict(os.environ)
+    original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+    if original is None:
+        env.pop("LD_LIBRARY_PATH", None)
+    else:
+        env["LD_LIBRARY_PATH"] = original
+    return env
+
+
 # -- pure helpers (also imported by accessibility.speech and the tests) ----------------------------
 
 
@@ -318,6 +338,7 @@ class PlayerOutput(Output):
             self._format = fmt
             self._process = subprocess.Popen(
                 [self._player, *player_arguments(fmt)],
+                env=system_program_env(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
@@ -370,6 +391,7 @@ def probe_output(player: str) -> tuple[str, str]:
         result = subprocess.run(
             [path, *player_arguments(fmt)],
             input=bytes(fmt.bytes_per_second // 50),  # 20 ms of silence
+            env=system_program_env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             timeout=5,

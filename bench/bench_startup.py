@@ -84,7 +84,7 @@ def time_to_line(cmd: list[str], env: dict[str, str], marker: str, log: Path) ->
                             + log.read_text(errors="replace")[-2000:]
                         )
                     *lines, buffer = (buffer + chunk).split(b"\n")
-                    if any(line.strip() == marker.encode() for line in lines):
+                    if any(line.strip().split(b" ")[0] == marker.encode() for line in lines):
                         return time.perf_counter() - start
         finally:
             _stop(process)

@@ -87,9 +87,7 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
 
         QTimer.singleShot(0, start_voice)
         if os.environ.get("PASAPAS_REPORT_READY"):
-            window.screens["home"].first_paint_callbacks.append(
-                lambda: print("pasapas-ready", flush=True)
-            )
+            window.screens["home"].first_paint_callbacks.append(lambda: _report_ready(window))
         _quit_on_signals(app, window)
         if windowed:
             window.resize(1280, 900)
@@ -107,6 +105,21 @@ def run_kiosk(*, demo: bool = False, windowed: bool = False, paths: Paths | None
             speech.close()
         if demo_home is not None:
             shutil.rmtree(demo_home, ignore_errors=True)
+
+
+def _report_ready(window) -> None:
+    """The line a launcher waits for (tests, benchmarks, the kiosk-session check): the window's
+    size, its screen's size and whether it is full screen, as the windowing system has them."""
+    from PySide6.QtGui import QGuiApplication
+
+    size, screen = window.size(), window.screen().geometry()
+    state = "fullscreen" if window.isFullScreen() else "windowed"
+    print(
+        f"pasapas-ready window={size.width()}x{size.height()} "
+        f"screen={screen.width()}x{screen.height()} {state} "
+        f"platform={QGuiApplication.platformName()}",
+        flush=True,
+    )
 
 
 def _start_speech(rate: str, holder: dict, voices: dict[str, str]):

@@ -41,7 +41,7 @@ def _wait_for_line(process: subprocess.Popen, wanted: str, timeout: float) -> li
             if not line:
                 break
             seen.append(line.strip())
-            if line.strip() == wanted:
+            if line.strip().split(" ")[0] == wanted:
                 return seen
         if process.poll() is not None:
             break
