@@ -662,3 +662,50 @@ def add_commands(sub: Any) -> None:
     search.set_defaults(func=cmd_content_search)
     _add_staff_commands(sub)
     _add_activity_commands(sub)
+    _add_kiosk_setup_command(sub)
+
+
+def cmd_kiosk_setup(args: argparse.Namespace, paths: Paths) -> int:
+    from pasapas.app import kiosk_session
+
+    root = Path(args.root)
+    if args.remove:
+        outcome = kiosk_session.remove(root)
+    else:
+        command = args.program or kiosk_session.installed_command()
+        outcome = kiosk_session.apply(root, kiosk_session.Plan.make(command))
+    for line in outcome.changed:
+        print(line)
+    for line in outcome.warnings:
+        print(_("Attention : {message}").format(message=line))
+    if not outcome.changed:
+        print(_("Rien à changer : tout est déjà comme il faut."))
+    elif args.remove:
+        print(_("La session de la borne est retirée ; redémarrez l'ordinateur."))
+    else:
+        print(_("Redémarrez l'ordinateur : la borne s'ouvrira seule, en plein écran."))
+    return 0
+
+
+def _add_kiosk_setup_command(sub: Any) -> None:
+    setup = sub.add_parser(
+        "kiosk-setup",
+        help=_("préparer l'ordinateur en borne verrouillée (ou --remove pour l'enlever)"),
+        description=_(
+            "Crée le compte de la borne, l'ouverture automatique au démarrage dans cage et le "
+            "redémarrage en cas d'arrêt. Chaque changement est affiché ; relancer ne change rien "
+            "de plus."
+        ),
+    )
+    setup.add_argument(
+        "--remove",
+        action="store_true",
+        help=_("enlever la session de la borne (garde les données)"),
+    )
+    setup.add_argument(
+        "--root", default="/", metavar=_("DOSSIER"), help=_("préparer un système monté ici")
+    )
+    setup.add_argument(
+        "--program", metavar=_("CHEMIN"), help=_("le programme pasapas que la borne lance")
+    )
+    setup.set_defaults(func=cmd_kiosk_setup)
