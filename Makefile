@@ -1,32 +1,48 @@
 # Pas à pas — two commands for a newcomer: `make run` and `make test`.
-# Both create .venv, install the Python packages, and on Debian/Ubuntu the system packages
-# (Qt's libraries, espeak-ng, fonts, Xvfb) when missing.
+# Both create .venv, install the Python packages, and on Debian/Ubuntu the system packages when
+# missing: `make run` only what the kiosk needs (Qt's libraries, espeak-ng, fonts), `make test`
+# also the test and packaging tools and the sync service's (PostgreSQL, FastAPI…).
+# `make bundle` builds the self-contained kiosk (build/bundle/pasapas), `make deb` its Debian
+# package (build/pasapas_<version>_<arch>.deb): installer/README.md.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.run-stamp
 STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: setup system-deps run test lint bench i18n-extract i18n-update i18n-compile i18n-check clean
+.PHONY: setup setup-run system-deps system-deps-run run test lint bench bundle deb \
+	i18n-extract i18n-update i18n-compile i18n-check clean
 
 setup: system-deps $(STAMP) i18n-compile
 
-system-deps:
-	@installer/system-deps.sh
+setup-run: system-deps-run $(RUN_STAMP) i18n-compile
 
-$(STAMP): pyproject.toml
+system-deps:
+	@installer/system-deps.sh test
+
+system-deps-run:
+	@installer/system-deps.sh run
+
+# The kiosk's own packages (pyproject's dependencies), then, for tests, benchmarks and the
+# bundle, the dev extra (pytest, ruff, PyInstaller, the sync server's packages).
+$(RUN_STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create the virtualenv. On Debian/Ubuntu: sudo apt-get install python3-venv"; \
 	  exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
 i18n-compile: $(MO_FILES)
 
-locales/%.mo: locales/%.po $(STAMP)
+locales/%.mo: locales/%.po $(RUN_STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(VENV)/bin/pybabel compile -i $< -o $@
 
 # Translations (docs/languages.md): extract the strings from the code into the template, merge the
@@ -45,8 +61,16 @@ i18n-check: $(STAMP)
 	$(PY) -m pasapas.app.i18n_catalogs check
 	@for po in $(PO_FILES); do msgfmt --check -o /dev/null $$po || exit 1; done
 
-run: setup
+run: setup-run
 	$(VENV)/bin/pasapas kiosk --demo $(ARGS)
+
+bundle: setup
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath build/bundle \
+	  --workpath build/pyinstaller installer/bundle/pasapas.spec
+	@echo "Bundle: build/bundle/pasapas/pasapas"
+
+deb: bundle
+	$(PY) installer/deb/build_deb.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -59,5 +83,5 @@ bench: setup
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "bench_startup.py",
+    "bench_bundle.py",
     "bench_search.py",
     "bench_encryption.py",
     "bench_sync_push.py",

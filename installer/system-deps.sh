@@ -1,29 +1,47 @@
 #!/usr/bin/env bash
-# Installs, on Debian or Ubuntu, the system packages Pas à pas needs at run and test time:
-# the libraries Qt's xcb platform loads, espeak-ng and aplay (alsa-utils) for the voice, fonts
-# that cover Latin, Arabic and Cyrillic (and the emoji font for the language picker's globe),
-# GNU gettext (msgfmt --check on the catalogs), Xvfb and xdotool for the real-window tests, libcups2 for Qt's
-# printing (take-home sheets go to the system's print service), poppler-utils (the tests read the
-# sheets and reports back with pdftotext and pdftoppm), and PostgreSQL for the
-# sync service's tests (the tests start their own throwaway cluster; no service is enabled for
-# them). Elsewhere it says exactly what is missing.
-# Usage: installer/system-deps.sh [--check]
+# Installs, on Debian or Ubuntu, the system packages Pas à pas needs, or prints the exact
+# `apt-get install` line when it cannot.
+#
+#   installer/system-deps.sh [--check] [run|test]
+#
+# run (`make run`): what the kiosk itself needs: the libraries Qt's xcb and Wayland platforms
+#   load, espeak-ng and aplay (alsa-utils) for the voice, fonts that cover Latin, Arabic and
+#   Cyrillic (and the emoji font for the language picker's globe), libcups2 for Qt's printing
+#   (take-home sheets go to the system's print service).
+# test (`make test`, the default): the above, and what the suite and the packaging use: GNU
+#   gettext (msgfmt --check on the catalogs), Xvfb and xdotool for the real-window tests,
+#   poppler-utils (the tests read sheets and reports back with pdftotext and pdftoppm),
+#   PostgreSQL for the sync service's tests (they start their own throwaway cluster; no service
+#   is enabled for them), and for the bundle and its Debian package: cage and Xwayland (the
+#   locked kiosk session, run headless by a test), debootstrap (a clean Debian root the package
+#   is installed into), binutils (PyInstaller reads the libraries with objdump).
+# Elsewhere than Debian/Ubuntu it says exactly what is missing.
 set -u
-PACKAGES=(
+RUN_PACKAGES=(
   espeak-ng libespeak-ng1 alsa-utils
-  xvfb xauth xdotool
   libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0
   libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xinerama0
   libxcb-xkb1 libx11-xcb1
+  libwayland-client0 libwayland-cursor0 libwayland-egl1
   fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji
+  libcups2
+)
+TEST_PACKAGES=(
+  xvfb xauth xdotool
   gettext
-  libcups2 poppler-utils
+  poppler-utils
   postgresql
+  cage xwayland debootstrap binutils
 )
 check_only=0
-[ "${1:-}" = "--check" ] && check_only=1
+[ "${1:-}" = "--check" ] && { check_only=1; shift; }
+case "${1:-test}" in
+  run) PACKAGES=("${RUN_PACKAGES[@]}") ;;
+  test) PACKAGES=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  *) echo "usage: installer/system-deps.sh [--check] [run|test]" >&2; exit 2 ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "This is not a Debian or Ubuntu system: install by hand the equivalents of: ${PACKAGES[*]}" >&2
