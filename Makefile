@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: setup setup-run system-deps system-deps-run run test lint bench bundle deb \
+.PHONY: setup setup-run system-deps system-deps-run run test lint bench bundle deb usb \
 	i18n-extract i18n-update i18n-compile i18n-check clean
 
 setup: system-deps $(STAMP) i18n-compile
@@ -71,6 +71,11 @@ bundle: setup
 
 deb: bundle
 	$(PY) installer/deb/build_deb.py
+
+# The kit for a help point with no network (installer/usb/make_usb.py): needs root and the
+# network on the machine that makes it.
+usb: deb
+	$(PY) installer/usb/make_usb.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -256,18 +257,30 @@ def test_the_package_holds_the_command_the_desktop_entry_and_its_dependencies(bu
 
 
 @pytest.fixture(scope="module")
-def debian_root() -> Iterator[Path]:
-    """A minimal Debian (debootstrap's minbase), /proc mounted; removed afterwards."""
+def pristine_root() -> Iterator[Path]:
+    """A minimal Debian (debootstrap's minbase), never changed: tests work on copies."""
     if os.geteuid() != 0:
         pytest.fail("installing the package into a Debian root needs root (CI runs as root)")
     if shutil.which("debootstrap") is None:
         pytest.fail("debootstrap is missing: run installer/system-deps.sh test")
     root = Path(tempfile.mkdtemp(prefix="pasapas-debian-"))
     root.chmod(0o755)
-    mounted = False
     try:
         done = _run(["debootstrap", "--variant=minbase", SUITE, str(root), MIRROR], timeout=1200)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _copy_of(pristine: Path) -> Iterator[Path]:
+    """A copy of the minimal Debian, /proc mounted; removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="pasapas-debian-copy-"))
+    mounted = False
+    try:
+        assert _run(["cp", "-a", f"{pristine}/.", str(root)]).returncode == 0
+        root.chmod(0o755)
         assert _run(["mount", "-t", "proc", "proc", str(root / "proc")]).returncode == 0
         mounted = True
         yield root
@@ -277,8 +290,14 @@ def debian_root() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _in_root(root: Path, script: str, timeout: float = 600, user: str | None = None):
-    argv = ["chroot"]
+@pytest.fixture
+def debian_root(pristine_root) -> Iterator[Path]:
+    with _copy_of(pristine_root) as root:
+        yield root
+
+
+def _in_root(root: Path, script: str, timeout: float = 600, user: str | None = None, offline=False):
+    argv = ["unshare", "--net", "chroot"] if offline else ["chroot"]
     if user:
         argv.append(f"--userspec={user}:{user}")
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": "/root"}
@@ -367,3 +386,41 @@ def test_the_package_installs_into_a_clean_debian_and_runs_sets_up_updates_and_r
     assert not (root / ks.WANTS_LINK).exists()
     assert not (root / "usr/bin/pasapas").exists()
     assert _digest(data / "pasapas.db") == store_digest
+
+
+# -- the USB kit, for a help point with no network ------------------------------------------------
+
+
+def test_the_usb_kit_installs_the_kiosk_and_its_session_on_a_debian_with_no_network(
+    built, pristine_root, tmp_path
+):
+    sys.path.insert(0, str(ROOT / "installer" / "usb"))
+    import make_usb
+
+    with _copy_of(pristine_root) as downloader:
+        kit = make_usb.make_kit(_deb(built), tmp_path / "usb", minimal_root=downloader)
+    names = {p.name for p in (kit / "paquets").glob("*.deb")}
+    assert _deb(built).name in names and any(n.startswith("cage_") for n in names)
+    assert any(n.startswith("libespeak-ng1_") for n in names)
+    index = (kit / "paquets/Packages").read_text()
+    assert index.count("\nPackage: ") + 1 == len(names) and "SHA256: " in index
+    assert sorted(p.name for p in (kit / "contenu").glob("*.json"))
+    assert "sudo sh installer.sh" in (kit / "LISEZ-MOI.txt").read_text()
+
+    with _copy_of(pristine_root) as root:
+        stick = root / "media/usb"
+        shutil.copytree(kit, stick / kit.name)
+        done = _in_root(root, f"sh /media/usb/{kit.name}/installer.sh", timeout=1200, offline=True)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert "Pas à pas est installé" in done.stdout
+        done = _in_root(
+            root,
+            "mkdir -p /tmp/h && HOME=/tmp/h QT_QPA_PLATFORM=offscreen "
+            "pasapas screenshot --lang fr /tmp/home.png && pasapas-kiosk-setup",
+            offline=True,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (root / "tmp/home.png").stat().st_size > 10_000
+        assert (root / ks.WANTS_LINK).is_symlink()
+        # The computer's own apt sources were not changed by the kit.
+        assert not list((root / "etc/apt/sources.list.d").glob("*pasapas*"))
